@@ -1,0 +1,72 @@
+"""One error base class for every problem a user can cause, each knowing where it comes from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where something comes from: a workbook, a sheet and a cell (or a row), or a path in a case file."""
+
+    workbook: str = ""
+    sheet: str = ""
+    cell: str = ""
+
+    def __str__(self) -> str:
+        parts = []
+        if self.workbook:
+            parts.append(self.workbook)
+        if self.sheet:
+            parts.append(f'sheet "{self.sheet}"')
+        if self.cell:
+            parts.append(self.cell if self.cell.startswith("row ") else f"cell {self.cell}")
+        return ", ".join(parts)
+
+
+class NareisError(Exception):
+    """Base of every error a user of nareis can cause. `str(error)` is the whole message the user sees."""
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        self.message = message
+        self.location = location
+        super().__init__(f"{location}: {message}" if location and str(location) else message)
+
+
+class WorkbookError(NareisError):
+    """A problem in a workbook: reading it, its layout, a cell's text or type."""
+
+
+class CellError(WorkbookError):
+    """A cell's text is not valid in the cell language. `column` is the 1-based position in the cell's text."""
+
+    def __init__(self, message: str, location: Location | None = None, column: int = 0) -> None:
+        self.column = column
+        super().__init__(message, location)
+
+
+class WorkbookProblems(NareisError):
+    """Every problem found while loading a set of workbooks, reported together."""
+
+    def __init__(self, problems: Iterable[NareisError]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.location or Location(), p.message))
+        count = len(self.problems)
+        header = f"{count} problem{'s' if count != 1 else ''} in the decision tables:"
+        super().__init__("\n".join([header, *(str(p) for p in self.problems)]))
+
+
+class CaseError(NareisError):
+    """A case file is malformed: every problem is named by its path in the case."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(["The case is not valid:", *self.problems]))
+
+
+class RuleConflictError(NareisError):
+    """A hit policy was violated at run time (U or A with conflicting rules)."""
+
+
+class ScenarioFailure(NareisError):
+    """A scenario's expected outcome differs from the decision."""

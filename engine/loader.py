@@ -1,0 +1,513 @@
+"""Turn the grids of a directory of workbooks into a verified RuleBase, reporting every problem together."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Callable, Collection, Iterator
+from pathlib import Path
+
+from engine.errors import CellError, Location, NareisError, WorkbookError, WorkbookProblems
+from engine.expressions import AnyValue, parse_expression, parse_input_entry, parse_literal_value
+from engine.model import (
+    Calculated,
+    DecisionTable,
+    Expectation,
+    Fact,
+    HitPolicy,
+    InputEntry,
+    NoRuleReason,
+    OutputEntry,
+    Rule,
+    RuleBase,
+    Scenario,
+    ScenarioMember,
+)
+from engine.typecheck import check_expression, check_input_entry
+from engine.types import DATUM, FactType, Kind, Value
+from engine.verify import verify
+from engine.workbook import Cell, Sheet, Workbook, read_workbook
+
+MotivationChecker = Callable[[str, Collection[str]], "str | None"]
+
+GLOSSARY_SHEET = "Begrippen"
+CALCULATIONS_SHEET = "Berekeningen"
+SCENARIOS_SHEET = "Tests"
+EXPLANATION_SHEET = "Uitleg"
+NO_RULES_SHEET = "Geen regels"
+FIXED_SHEETS = (GLOSSARY_SHEET, CALCULATIONS_SHEET, SCENARIOS_SHEET, EXPLANATION_SHEET, NO_RULES_SHEET)
+
+BUILT_IN = {"beslisdatum": Fact("beslisdatum", "aanvraag", DATUM, "De datum van het besluit", True, Location("(ingebouwd)"))}
+DEFAULT_BESLISDATUM = "2026-11-01"
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+_KINDS = {kind.value: kind for kind in Kind}
+_POLICY_NAMES = {
+    **{policy.value: policy for policy in HitPolicy},
+    "UNIQUE": HitPolicy.UNIQUE, "ANY": HitPolicy.ANY, "PRIORITY": HitPolicy.PRIORITY, "FIRST": HitPolicy.FIRST,
+    "RULE ORDER": HitPolicy.RULE_ORDER, "OUTPUT ORDER": HitPolicy.OUTPUT_ORDER, "COLLECT": HitPolicy.COLLECT,
+    "COLLECT SUM": HitPolicy.COLLECT_SUM, "COLLECT MIN": HitPolicy.COLLECT_MIN,
+    "COLLECT MAX": HitPolicy.COLLECT_MAX, "COLLECT COUNT": HitPolicy.COLLECT_COUNT,
+}
+_TABLE_KEYS = ("Tabel", "Entiteit", "Hitbeleid", "Bron", "Omschrijving")
+_TABLE_COLUMN_KINDS = ("Invoer", "Uitvoer", "Bron", "Motivering", "Annotatie")
+
+
+class Problems:
+    """Collects problems so that loading reports all of them, not the first."""
+
+    def __init__(self) -> None:
+        self.items: list[NareisError] = []
+
+    def add(self, message: str, location: Location) -> None:
+        self.items.append(WorkbookError(message, location))
+
+    def cell(self, error: CellError, location: Location) -> None:
+        where = f" (at character {error.column})" if error.column > 1 else ""
+        self.items.append(WorkbookError(error.message + where, location))
+
+
+def content_hash(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def workbook_paths(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.xlsx") if not p.name.startswith("~$"))
+
+
+def load_directory(directory: Path, check_motivation: MotivationChecker | None = None) -> RuleBase:
+    """Read, check and order every workbook in `directory`. Raises WorkbookProblems listing every problem."""
+    if not directory.is_dir():
+        raise WorkbookProblems([WorkbookError(f"{directory} is not a directory of workbooks")])
+    paths = workbook_paths(directory)
+    if not paths:
+        raise WorkbookProblems([WorkbookError(f"no workbooks (*.xlsx) in {directory}")])
+    problems = Problems()
+    workbooks: list[Workbook] = []
+    for path in paths:
+        try:
+            workbooks.append(read_workbook(path))
+        except WorkbookError as error:
+            problems.items.append(error)
+    sheets = list(_classify(workbooks, problems))
+    glossary = _read_glossary([s for kind, s in sheets if kind == GLOSSARY_SHEET], problems)
+    types = {name: fact.type for name, fact in glossary.items()}
+    tables = [t for kind, s in sheets if kind == "table" for t in [_read_table(s, types, problems)] if t]
+    calculations = [c for kind, s in sheets if kind == CALCULATIONS_SHEET for c in _read_calculations(s, types, problems)]
+    scenarios = [sc for kind, s in sheets if kind == SCENARIOS_SHEET for sc in _read_scenarios(s, glossary, problems)]
+    no_rules = [n for kind, s in sheets if kind == NO_RULES_SHEET for n in _read_no_rules(s, problems)]
+    if check_motivation is not None:
+        _check_motivations(tables, glossary, check_motivation, problems)
+    order = verify(glossary, tables, calculations, problems.items)
+    if problems.items:
+        raise WorkbookProblems(problems.items)
+    return RuleBase(
+        glossary=glossary,
+        tables=order.tables,
+        calculations=order.calculations,
+        levels=order.levels,
+        scenarios=tuple(scenarios),
+        no_rules=tuple(no_rules),
+        content_hash=content_hash(paths),
+        workbooks=tuple(p.name for p in paths),
+    )
+
+
+def _classify(workbooks: list[Workbook], problems: Problems) -> Iterator[tuple[str, Sheet]]:
+    for workbook in workbooks:
+        for sheet in workbook.sheets:
+            if sheet.name in FIXED_SHEETS:
+                yield sheet.name, sheet
+            elif sheet.text(1, 1) == "Tabel":
+                yield "table", sheet
+            elif sheet.rows:
+                problems.add(
+                    "this sheet is neither a decision table (cell A1 must say Tabel) nor one of the sheets "
+                    + ", ".join(FIXED_SHEETS),
+                    Location(sheet.workbook, sheet.name, "A1"),
+                )
+
+
+def _header(sheet: Sheet, row: int, expected: tuple[str, ...], problems: Problems) -> dict[str, int] | None:
+    """Map header names to columns; report missing ones. Header names are matched case-insensitively."""
+    found = {sheet.text(row, c).lower(): c for c in sheet.rows.get(row, {})}
+    columns = {}
+    missing = []
+    for name in expected:
+        if name.lower() in found:
+            columns[name] = found[name.lower()]
+        else:
+            missing.append(name)
+    if missing:
+        problems.add(
+            f"missing header {', '.join(missing)}; row {row} must have the columns {', '.join(expected)}",
+            sheet.location(row, 1),
+        )
+        return None
+    return columns
+
+
+def _read_glossary(sheets: list[Sheet], problems: Problems) -> dict[str, Fact]:
+    glossary: dict[str, Fact] = dict(BUILT_IN)
+    for sheet in sheets:
+        columns = _header(sheet, 1, ("Begrip", "Entiteit", "Type", "Waarden", "Omschrijving", "Soort"), problems)
+        if columns is None:
+            continue
+        for row in sorted(r for r in sheet.rows if r > 1):
+            fact = _read_fact(sheet, row, columns, problems)
+            if fact is None:
+                continue
+            if fact.name in glossary:
+                first = glossary[fact.name].location
+                problems.add(f'"{fact.name}" is already defined at {first}; define every fact once', fact.location)
+                continue
+            glossary[fact.name] = fact
+    return glossary
+
+
+def _read_fact(sheet: Sheet, row: int, columns: dict[str, int], problems: Problems) -> Fact | None:
+    def text(column: str) -> str:
+        return sheet.text(row, columns[column])
+
+    name, location = text("Begrip"), sheet.location(row, columns["Begrip"])
+    if not _NAME.match(name):
+        problems.add(
+            f'"{name}" is not a valid fact name; use lower case letters, digits and _, starting with a letter',
+            location,
+        )
+        return None
+    entity = text("Entiteit")
+    if entity not in ("aanvraag", "referent", "gezinslid"):
+        problems.add(f'unknown entity "{entity}"; allowed: aanvraag, referent, gezinslid',
+                     sheet.location(row, columns["Entiteit"]))
+        return None
+    type_text = text("Type").lower()
+    is_list = type_text.startswith("lijst van ")
+    kind = _KINDS.get(type_text.removeprefix("lijst van ").strip())
+    if kind is None:
+        problems.add(
+            f'unknown type "{text("Type")}"; allowed: {", ".join(_KINDS)}, or "lijst van" one of these',
+            sheet.location(row, columns["Type"]),
+        )
+        return None
+    values: tuple[str, ...] = ()
+    if kind is Kind.KEUZE:
+        values = tuple(v.strip() for v in text("Waarden").split(",") if v.strip())
+        bad = [v for v in values if not _NAME.match(v)]
+        if not values or bad:
+            problems.add(
+                "a keuze needs its allowed values in Waarden, separated by commas, each in lower case letters, "
+                "digits and _" + (f" (not: {', '.join(bad)})" if bad else ""),
+                sheet.location(row, columns["Waarden"]),
+            )
+            return None
+    elif text("Waarden"):
+        problems.add("Waarden is only for a keuze; leave it empty", sheet.location(row, columns["Waarden"]))
+    kind_text = text("Soort").lower()
+    if kind_text not in ("invoer", "afgeleid"):
+        problems.add(f'unknown Soort "{text("Soort")}"; allowed: invoer, afgeleid',
+                     sheet.location(row, columns["Soort"]))
+        return None
+    return Fact(name, entity, FactType(kind, values, is_list), text("Omschrijving"), kind_text == "invoer", location)
+
+
+def _read_table(sheet: Sheet, types: dict[str, FactType], problems: Problems) -> DecisionTable | None:
+    header_row = next((r for r in sorted(sheet.rows) if sheet.text(r, 1) == "Regel"), None)
+    if header_row is None:
+        problems.add("missing header: a decision table needs a row that starts with Regel in column A",
+                     sheet.location(1, 1))
+        return None
+    meta = {sheet.text(r, 1): (sheet.text(r, 2), sheet.location(r, 2)) for r in sheet.rows if r < header_row}
+    for key in meta:
+        if key not in _TABLE_KEYS:
+            problems.add(f'unknown key "{key}" above the header; allowed: {", ".join(_TABLE_KEYS)}',
+                         sheet.location(next(r for r in sheet.rows if sheet.text(r, 1) == key), 1))
+    ok = True
+    for key in ("Tabel", "Entiteit", "Hitbeleid", "Bron"):
+        if not meta.get(key, ("", None))[0]:
+            problems.add(f"missing {key}: put it in column A with its value in column B above the Regel row",
+                         sheet.location(1, 1))
+            ok = False
+    if not ok:
+        return None
+    name = meta["Tabel"][0]
+    entity, entity_location = meta["Entiteit"]
+    if entity not in ("gezinslid", "aanvraag"):
+        problems.add(f'unknown Entiteit "{entity}"; allowed: gezinslid, aanvraag', entity_location)
+        return None
+    policy_text, policy_location = meta["Hitbeleid"]
+    policy = _POLICY_NAMES.get(policy_text.upper().replace("_", " "))
+    if policy is None:
+        problems.add(
+            f'unknown hit policy "{policy_text}"; allowed: U, A, P, F, R, O, C, C+, C<, C>, C#', policy_location
+        )
+        return None
+    columns = _table_columns(sheet, header_row, types, problems)
+    if columns is None:
+        return None
+    inputs, outputs, extra = columns
+    rules = []
+    seen: set[str] = set()
+    for row in sorted(r for r in sheet.rows if r > header_row + 1):
+        rule = _read_rule(sheet, row, inputs, outputs, extra, types, problems)
+        if rule is None:
+            continue
+        if rule.rule_id in seen:
+            problems.add(f'rule id "{rule.rule_id}" appears twice in this table; every rule needs its own id',
+                         rule.location)
+            continue
+        seen.add(rule.rule_id)
+        rules.append(rule)
+    return DecisionTable(
+        name=name, entity=entity, hit_policy=policy, source=meta["Bron"][0],
+        description=meta.get("Omschrijving", ("", None))[0],
+        input_facts=tuple(f for f, _ in inputs), output_facts=tuple(f for f, _ in outputs), rules=tuple(rules),
+        workbook=sheet.workbook, sheet=sheet.name, location=sheet.location(1, 2),
+    )
+
+
+Columns = list[tuple[str, int]]
+
+
+def _table_columns(
+    sheet: Sheet, header_row: int, types: dict[str, FactType], problems: Problems
+) -> tuple[Columns, Columns, dict[str, int]] | None:
+    inputs: Columns = []
+    outputs: Columns = []
+    extra: dict[str, int] = {}
+    for column in sorted(sheet.rows[header_row]):
+        if column == 1:
+            continue
+        kind = sheet.text(header_row, column).capitalize()
+        location = sheet.location(header_row, column)
+        if kind not in _TABLE_COLUMN_KINDS:
+            problems.add(f'unknown column kind "{sheet.text(header_row, column)}"; allowed: '
+                         + ", ".join(_TABLE_COLUMN_KINDS), location)
+            return None
+        if kind in ("Invoer", "Uitvoer"):
+            fact = sheet.text(header_row + 1, column)
+            fact_location = sheet.location(header_row + 1, column)
+            if fact not in types:
+                problems.add(_unknown_fact(fact, types) if fact else
+                             f"missing fact name below {kind}: name the fact this column reads or sets",
+                             fact_location)
+                return None
+            (inputs if kind == "Invoer" else outputs).append((fact, column))
+        elif kind in extra:
+            problems.add(f"column {kind} appears twice", location)
+            return None
+        else:
+            extra[kind] = column
+    if not outputs:
+        problems.add("a decision table needs at least one Uitvoer column", sheet.location(header_row, 1))
+        return None
+    if "Bron" not in extra:
+        problems.add("missing column Bron: every rule cites its WI paragraph", sheet.location(header_row, 1))
+        return None
+    return inputs, outputs, extra
+
+
+def _unknown_fact(name: str, types: Collection[str]) -> str:
+    close = difflib.get_close_matches(name, list(types), n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; define it in a Begrippen sheet"
+    return f'unknown fact "{name}"{hint}'
+
+
+def _read_rule(
+    sheet: Sheet, row: int, inputs: Columns, outputs: Columns, extra: dict[str, int],
+    types: dict[str, FactType], problems: Problems,
+) -> Rule | None:
+    rule_id = sheet.text(row, 1)
+    id_location = sheet.location(row, 1)
+    if not rule_id:
+        problems.add("this row has entries but no rule id in column A (Regel)", id_location)
+        return None
+    before = len(problems.items)
+    entries = []
+    for fact, column in inputs:
+        text, location = sheet.text(row, column), sheet.location(row, column)
+        try:
+            test = parse_input_entry(text) if text else AnyValue()
+            typed = check_input_entry(test, types[fact], types)
+            entries.append(InputEntry(fact, text or "-", typed.node, typed.facts - {fact}, location))  # type: ignore[arg-type]
+        except CellError as error:
+            problems.cell(error, location)
+    results = []
+    for fact, column in outputs:
+        text, location = sheet.text(row, column), sheet.location(row, column)
+        if not text:
+            problems.add(f"missing output for {fact}: every rule sets every Uitvoer column", location)
+            continue
+        try:
+            expected = types[fact].element()
+            typed = check_expression(parse_expression(text), types, expected)
+            results.append(OutputEntry(fact, text, typed.node, typed.facts, location))  # type: ignore[arg-type]
+        except CellError as error:
+            problems.cell(error, location)
+    source = sheet.text(row, extra["Bron"])
+    if not source:
+        problems.add("missing Bron: cite the WI paragraph (and the legal basis where the WI names one), e.g. §2.2",
+                     sheet.location(row, extra["Bron"]))
+    if len(problems.items) > before:
+        return None
+    motivation_column = extra.get("Motivering", 0)
+    return Rule(
+        rule_id=rule_id, row=row, inputs=tuple(entries), outputs=tuple(results), source=source,
+        motivation=sheet.text(row, motivation_column) if motivation_column else "",
+        motivation_location=sheet.location(row, motivation_column or 1),
+        annotation=sheet.text(row, extra["Annotatie"]) if "Annotatie" in extra else "",
+        location=id_location,
+    )
+
+
+def _read_calculations(sheet: Sheet, types: dict[str, FactType], problems: Problems) -> Iterator[Calculated]:
+    columns = _header(sheet, 1, ("Begrip", "Formule", "Bron"), problems)
+    if columns is None:
+        return
+    annotation = {sheet.text(1, c).lower(): c for c in sheet.rows.get(1, {})}.get("annotatie")
+    for row in sorted(r for r in sheet.rows if r > 1):
+        name, location = sheet.text(row, columns["Begrip"]), sheet.location(row, columns["Begrip"])
+        if name not in types:
+            problems.add(_unknown_fact(name, types), location)
+            continue
+        text, formula_location = sheet.text(row, columns["Formule"]), sheet.location(row, columns["Formule"])
+        try:
+            typed = check_expression(parse_expression(text), types, types[name])
+        except CellError as error:
+            problems.cell(error, formula_location)
+            continue
+        yield Calculated(
+            fact=name, text=text, expression=typed.node,  # type: ignore[arg-type]
+            reads=typed.facts, reads_of_others=typed.member_facts,
+            source=sheet.text(row, columns["Bron"]),
+            annotation=sheet.text(row, annotation) if annotation else "", location=location,
+        )
+
+
+def _read_scenarios(sheet: Sheet, glossary: dict[str, Fact], problems: Problems) -> Iterator[Scenario]:
+    kinds = {c: sheet.text(1, c).capitalize() for c in sheet.rows.get(1, {})}
+    required = {"Scenario", "Lid"}
+    if not required <= set(kinds.values()):
+        problems.add("missing header: row 1 of Tests needs Scenario, Lid, Omschrijving, Bron, then Invoer and "
+                     "Verwacht columns with fact names in row 2", sheet.location(1, 1))
+        return
+    fixed = {kind: column for column, kind in kinds.items() if kind in ("Scenario", "Lid", "Omschrijving", "Bron")}
+    fact_columns: list[tuple[str, str, int]] = []
+    for column, kind in sorted(kinds.items()):
+        if kind in fixed:
+            continue
+        if kind not in ("Invoer", "Verwacht"):
+            problems.add(f'unknown column kind "{sheet.text(1, column)}"; allowed: Scenario, Lid, Omschrijving, '
+                         "Bron, Invoer, Verwacht", sheet.location(1, column))
+            return
+        fact = sheet.text(2, column)
+        if fact not in glossary:
+            problems.add(_unknown_fact(fact, glossary) if fact else f"missing fact name below {kind}",
+                         sheet.location(2, column))
+            return
+        fact_columns.append((kind, fact, column))
+    groups: dict[str, list[int]] = {}
+    for row in sorted(r for r in sheet.rows if r > 2):
+        scenario_id = sheet.text(row, fixed["Scenario"])
+        if not scenario_id:
+            problems.add("this row has entries but no Scenario id", sheet.location(row, fixed["Scenario"]))
+            continue
+        groups.setdefault(scenario_id, []).append(row)
+    for scenario_id, rows in groups.items():
+        scenario = _read_scenario(sheet, scenario_id, rows, fixed, fact_columns, glossary, problems)
+        if scenario:
+            yield scenario
+
+
+def _read_scenario(
+    sheet: Sheet, scenario_id: str, rows: list[int], fixed: dict[str, int],
+    fact_columns: list[tuple[str, str, int]], glossary: dict[str, Fact], problems: Problems,
+) -> Scenario | None:
+    shared: dict[str, dict[str, Value]] = {"aanvraag": {}, "referent": {}}
+    members: list[ScenarioMember] = []
+    expectations: list[Expectation] = []
+    before = len(problems.items)
+    for index, row in enumerate(rows):
+        key = sheet.text(row, fixed["Lid"]) or f"lid{index + 1}"
+        own: dict[str, Value] = {}
+        for kind, fact, column in fact_columns:
+            cell = sheet.cell(row, column)
+            if cell is None:
+                continue
+            entity = glossary[fact].entity
+            if kind == "Verwacht":
+                expectation = _expectation(cell, fact, glossary[fact].type, key if entity == "gezinslid" else entity,
+                                           problems)
+                if expectation:
+                    expectations.append(expectation)
+                continue
+            value = _scenario_value(cell, glossary[fact].type, problems)
+            if value is None:
+                continue
+            if entity == "gezinslid":
+                own[fact] = value
+            elif index == 0:
+                shared[entity][fact] = value
+            elif shared[entity].get(fact) != value:
+                problems.add(f"{fact} is a fact of the {entity}: give it in the scenario's first row only",
+                             cell.location)
+        members.append(ScenarioMember(key, own))
+    if "beslisdatum" not in shared["aanvraag"]:
+        shared["aanvraag"]["beslisdatum"] = parse_literal_value(DEFAULT_BESLISDATUM, DATUM)
+    if len(problems.items) > before:
+        return None
+    first = rows[0]
+    return Scenario(
+        scenario_id=scenario_id,
+        description=sheet.text(first, fixed["Omschrijving"]) if "Omschrijving" in fixed else "",
+        source=sheet.text(first, fixed["Bron"]) if "Bron" in fixed else "",
+        aanvraag=shared["aanvraag"], referent=shared["referent"], members=tuple(members),
+        expectations=tuple(expectations), location=sheet.location(first, fixed["Scenario"]),
+    )
+
+
+def _scenario_value(cell: Cell, fact_type: FactType, problems: Problems) -> Value | None:
+    try:
+        return parse_literal_value(cell.text, fact_type)
+    except CellError as error:
+        problems.cell(error, cell.location)
+        return None
+
+
+def _expectation(cell: Cell, fact: str, fact_type: FactType, member: str, problems: Problems) -> Expectation | None:
+    if cell.text == "null":
+        return Expectation(member, fact, None, cell.text, cell.location)
+    if fact_type.is_list and cell.text == "[]":
+        return Expectation(member, fact, (), cell.text, cell.location)
+    value = _scenario_value(cell, fact_type, problems)
+    return None if value is None else Expectation(member, fact, value, cell.text, cell.location)
+
+
+def _read_no_rules(sheet: Sheet, problems: Problems) -> Iterator[NoRuleReason]:
+    columns = _header(sheet, 1, ("Paragraaf", "Reden"), problems)
+    if columns is None:
+        return
+    for row in sorted(r for r in sheet.rows if r > 1):
+        paragraph, reason = sheet.text(row, columns["Paragraaf"]), sheet.text(row, columns["Reden"])
+        if not reason:
+            problems.add("a paragraph without rules needs a Reden", sheet.location(row, columns["Reden"]))
+            continue
+        yield NoRuleReason(paragraph, reason, sheet.location(row, columns["Paragraaf"]))
+
+
+def _check_motivations(
+    tables: list[DecisionTable], glossary: dict[str, Fact], check: MotivationChecker, problems: Problems
+) -> None:
+    for table in tables:
+        visible = [n for n, f in glossary.items() if table.entity == "gezinslid" or f.entity != "gezinslid"]
+        for rule in table.rules:
+            if rule.motivation:
+                message = check(rule.motivation, visible)
+                if message:
+                    problems.add(message, rule.motivation_location)
+

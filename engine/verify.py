@@ -1,0 +1,163 @@
+"""Check the rule base as a whole (who sets which fact, scopes, hit policies) and order it into strata."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from engine.errors import NareisError, WorkbookError
+from engine.model import Calculated, DecisionTable, Fact, HitPolicy
+from engine.types import Kind
+
+Node = DecisionTable | Calculated
+
+
+@dataclass(frozen=True)
+class Order:
+    tables: tuple[DecisionTable, ...]
+    calculations: tuple[Calculated, ...]
+    levels: dict[str, int]
+
+
+def node_name(node: Node) -> str:
+    return node.name if isinstance(node, DecisionTable) else node.fact
+
+
+def verify(
+    glossary: Mapping[str, Fact],
+    tables: Sequence[DecisionTable],
+    calculations: Sequence[Calculated],
+    problems: list[NareisError],
+) -> Order:
+    """Append every problem found to `problems`; return tables and calculations in evaluation order."""
+    producers: dict[str, Node] = {}
+    seen_tables: dict[str, DecisionTable] = {}
+    seen_rules: dict[str, DecisionTable] = {}
+
+    def problem(message: str, node: Node) -> None:
+        problems.append(WorkbookError(message, node.location))
+
+    for table in tables:
+        if table.name in seen_tables:
+            problem(f'table name "{table.name}" is also used at {seen_tables[table.name].location}', table)
+        seen_tables[table.name] = table
+        for rule in table.rules:
+            if rule.rule_id in seen_rules:
+                other = seen_rules[rule.rule_id]
+                problems.append(WorkbookError(
+                    f'rule id "{rule.rule_id}" is also used in table "{other.name}" ({other.workbook}, '
+                    f'sheet "{other.sheet}"); rule ids are unique across all workbooks', rule.location))
+            seen_rules[rule.rule_id] = table
+        _check_table(table, glossary, problems)
+    for node in [*tables, *calculations]:
+        outputs = node.output_facts if isinstance(node, DecisionTable) else (node.fact,)
+        for fact in outputs:
+            if glossary[fact].is_input:
+                problem(f'{fact} is an input fact (Soort invoer) and cannot be set by "{node_name(node)}"; '
+                        "make it afgeleid in Begrippen", node)
+            elif fact in producers:
+                problem(f'{fact} is already set by "{node_name(producers[fact])}" at {producers[fact].location}; '
+                        "every derived fact is set by one table or calculation", node)
+            else:
+                producers[fact] = node
+    for calculation in calculations:
+        _check_calculation(calculation, glossary, problems)
+    for name, fact in glossary.items():
+        if not fact.is_input and name not in producers:
+            problems.append(WorkbookError(
+                f"{name} is afgeleid but no table or calculation sets it; set it, or make it invoer", fact.location))
+    return _order(tables, calculations, producers, problems)
+
+
+def _check_table(table: DecisionTable, glossary: Mapping[str, Fact], problems: list[NareisError]) -> None:
+    def problem(message: str) -> None:
+        problems.append(WorkbookError(message, table.location))
+
+    policy = table.hit_policy
+    for fact in table.output_facts:
+        entity = glossary[fact].entity
+        if (table.entity == "gezinslid") != (entity == "gezinslid"):
+            problem(f"{fact} belongs to the {entity}; a table with Entiteit {table.entity} cannot set it")
+        fact_type = glossary[fact].type
+        if policy.gives_list and not fact_type.is_list:
+            problem(f"hit policy {policy.value} gives a list for every output, but {fact} is a "
+                    f"{fact_type.describe()}; make it a lijst van {fact_type.kind.value}")
+        if not policy.gives_list and fact_type.is_list:
+            problem(f"hit policy {policy.value} gives one value, but {fact} is a {fact_type.describe()}")
+        if policy in (HitPolicy.COLLECT_SUM, HitPolicy.COLLECT_COUNT) and not fact_type.is_numeric:
+            problem(f"hit policy {policy.value} gives a number, but {fact} is a {fact_type.describe()}")
+        if policy in (HitPolicy.COLLECT_MIN, HitPolicy.COLLECT_MAX) and not (
+            fact_type.is_numeric or fact_type.kind is Kind.DATUM
+        ):
+            problem(f"hit policy {policy.value} needs numbers or dates, but {fact} is a {fact_type.describe()}")
+    if policy.aggregates and len(table.output_facts) != 1:
+        problem(f"hit policy {policy.value} aggregates a single output; this table has {len(table.output_facts)}")
+    if policy in (HitPolicy.PRIORITY, HitPolicy.OUTPUT_ORDER) and not any(
+        glossary[f].type.kind is Kind.KEUZE for f in table.output_facts
+    ):
+        problem(f"hit policy {policy.value} ranks by the order of an output's allowed values: "
+                "at least one output must be a keuze")
+    if table.entity == "aanvraag":
+        for fact in sorted(table.reads()):
+            if glossary[fact].entity == "gezinslid":
+                problem(f"{fact} belongs to a gezinslid; a table with Entiteit aanvraag cannot read it "
+                        "(use enig_gezinslid, elk_gezinslid or aantal_gezinsleden in a Berekening)")
+
+
+def _check_calculation(calculation: Calculated, glossary: Mapping[str, Fact], problems: list[NareisError]) -> None:
+    if glossary[calculation.fact].entity != "gezinslid":
+        for fact in sorted(calculation.reads):
+            if glossary[fact].entity == "gezinslid":
+                problems.append(WorkbookError(
+                    f"{fact} belongs to a gezinslid; {calculation.fact} belongs to the "
+                    f"{glossary[calculation.fact].entity} and can read it only through enig_gezinslid, "
+                    "elk_gezinslid or aantal_gezinsleden", calculation.location))
+
+
+def _order(
+    tables: Sequence[DecisionTable],
+    calculations: Sequence[Calculated],
+    producers: Mapping[str, Node],
+    problems: list[NareisError],
+) -> Order:
+    """Stratify: a node's level is one more than the highest level of the nodes that set what it reads."""
+    nodes: list[Node] = [*tables, *calculations]
+    depends: dict[str, list[Node]] = {}
+    for node in nodes:
+        reads = node.reads() if isinstance(node, DecisionTable) else node.reads | node.reads_of_others
+        found = {node_name(producers[f]): producers[f] for f in reads if f in producers}
+        depends[node_name(node)] = [found[n] for n in sorted(found)]
+    levels: dict[str, int] = {}
+    visiting: list[str] = []
+
+    def level(node: Node) -> int:
+        name = node_name(node)
+        if name in levels:
+            return levels[name]
+        if name in visiting:
+            cycle = [*visiting[visiting.index(name):], name]
+            raise _Cycle(cycle, node)
+        visiting.append(name)
+        result = 1 + max((level(d) for d in depends[name]), default=0)
+        visiting.pop()
+        levels[name] = result
+        return result
+
+    for node in nodes:
+        try:
+            level(node)
+        except _Cycle as cycle:
+            problems.append(WorkbookError(
+                "these tables and calculations depend on each other in a circle: " + " -> ".join(cycle.names)
+                + "; split one of them so that a fact is never needed to derive itself", cycle.node.location))
+            return Order(tuple(tables), tuple(calculations), {})
+    by_level = sorted(range(len(tables)), key=lambda i: (levels[tables[i].name], i))
+    calc_order = sorted(range(len(calculations)), key=lambda i: (levels[calculations[i].fact], i))
+    return Order(tuple(tables[i] for i in by_level), tuple(calculations[i] for i in calc_order), levels)
+
+
+class _Cycle(Exception):
+    def __init__(self, names: list[str], node: Node) -> None:
+        self.names = names
+        self.node = node
+        super().__init__(" -> ".join(names))
