@@ -1,0 +1,592 @@
+"""Cell text (input entries, expressions) -> small frozen nodes with columns; nodes -> canonical text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import NoReturn
+
+from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedInput, UnexpectedToken, v_args
+from lark.exceptions import VisitError
+
+from engine.errors import CellError
+from engine.types import Duration, FactType, Kind, Value
+
+# ---- nodes --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A value written in a cell: getal, tekst, datum or duur; the type checker adds ja/nee and keuze."""
+
+    value: Value
+    kind: Kind
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Name:
+    """A bare word: a fact, a keuze value or ja/nee. The type checker decides which."""
+
+    name: str
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class FactRef:
+    """A fact read by an expression; made by the type checker from a Name."""
+
+    name: str
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Arithmetic:
+    op: str  # + - * /
+    left: Expr
+    right: Expr
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Negate:
+    operand: Expr
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str  # = != < <= > >=
+    left: Expr
+    right: Expr
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    op: str  # en / of
+    operands: tuple[Expr, ...]
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Expr
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    args: tuple[Expr, ...]
+    column: int = field(default=0, compare=False)
+
+
+Expr = Literal | Name | FactRef | Arithmetic | Negate | Compare | BoolOp | Not | Call
+
+
+@dataclass(frozen=True)
+class AnyValue:
+    """`-` or an empty cell: any value, even an unknown one."""
+
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """`< x`, `!= x`; a bare `x` is Comparison("=", x)."""
+
+    op: str
+    operand: Expr
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: Expr
+    high: Expr
+    low_closed: bool
+    high_closed: bool
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Disjunction:
+    """`a, b, c`: any of two or more tests."""
+
+    tests: tuple[UnaryTest, ...]
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Negation:
+    """`not(a, b)`: none of the tests."""
+
+    tests: tuple[UnaryTest, ...]
+    column: int = field(default=0, compare=False)
+
+
+UnaryTest = AnyValue | Comparison | Interval | Disjunction | Negation
+
+COMPARISON_OPS = ("=", "!=", "<", "<=", ">", ">=")
+KEYWORDS = frozenset({"en", "of", "niet", "not"})
+
+# ---- durations ----------------------------------------------------------------------------------------
+
+_UNITS = {
+    "dag": "days", "dagen": "days", "week": "weeks", "weken": "weeks",
+    "maand": "months", "maanden": "months", "jaar": "years", "jaren": "years",
+}  # fmt: skip
+_DUTCH_DURATION = re.compile(r"(\d+)\s+([a-z]+)")
+_ISO_DURATION = re.compile(r"P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
+
+
+def parse_duration(text: str) -> Duration:
+    """A duration written in Dutch (`3 maanden`, `1 week`, `2 jaar`) or ISO 8601 (`P3M`, `P1Y6M`, `P2W`)."""
+    stripped = text.strip()
+    dutch = _DUTCH_DURATION.fullmatch(stripped)
+    if dutch and dutch.group(2) in _UNITS:
+        amount, unit = int(dutch.group(1)), _UNITS[dutch.group(2)]
+        if unit == "weeks":
+            return Duration(days=7 * amount)
+        return Duration(**{unit: amount})
+    iso = _ISO_DURATION.fullmatch(stripped)
+    if iso:
+        years, months, weeks, days = (int(part) if part else 0 for part in iso.groups())
+        return Duration(years=years, months=months, days=7 * weeks + days)
+    raise CellError(
+        f'expected a duration like "3 maanden", "1 week", "90 dagen", "2 jaar" or P3M, got "{stripped}"',
+        column=1,
+    )
+
+
+def duration_text(duration: Duration) -> str:
+    """Dutch for a duration of one unit (`3 maanden`, `1 dag`), ISO 8601 for mixed units (`P1Y6M`)."""
+    parts = [
+        (duration.years, "jaar", "jaar"),
+        (duration.months, "maand", "maanden"),
+        (duration.days, "dag", "dagen"),
+    ]
+    used = [(amount, one, many) for amount, one, many in parts if amount]
+    if len(used) == 1 and used[0][0] > 0:
+        amount, one, many = used[0]
+        return f"{amount} {one if amount == 1 else many}"
+    return duration.iso()
+
+
+# ---- parsing ------------------------------------------------------------------------------------------
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _date(text: str, column: int) -> dt.date:
+    match = _DATE.fullmatch(text)
+    if not match:
+        raise CellError(f"not a date: {text}; write dates as YYYY-MM-DD, e.g. 2026-06-12", column=column)
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        raise CellError(f"not a date: {text}", column=column) from None
+
+
+def _col(item: object) -> int:
+    """The 1-based position of a token or node in the cell text."""
+    if isinstance(item, Token):
+        return (item.start_pos or 0) + 1
+    return int(getattr(item, "column", 0))
+
+
+@v_args(inline=True)
+class _ToNodes(Transformer[Token, object]):
+    """Builds nodes from lark's parse tree; columns count from 1 in the whole cell text."""
+
+    # input entries
+    def any_value(self, dash: Token) -> AnyValue:
+        return AnyValue(column=_col(dash))
+
+    def input_entry(self, tests: tuple[UnaryTest, ...]) -> UnaryTest:
+        if len(tests) == 1:
+            return tests[0]
+        return Disjunction(tests, column=_col(tests[0]))
+
+    def negation(self, keyword: Token, tests: tuple[UnaryTest, ...]) -> Negation:
+        return Negation(tests, column=_col(keyword))
+
+    def positive_tests(self, *tests: UnaryTest) -> tuple[UnaryTest, ...]:
+        return tests
+
+    def comparison(self, op: Token, operand: Expr) -> Comparison:
+        return Comparison(str(op), operand, column=_col(op))
+
+    def equality(self, operand: Expr) -> Comparison:
+        return Comparison("=", operand, column=_col(operand))
+
+    def interval(self, start: Token, low: Expr, _dots: Token, high: Expr, end: Token) -> Interval:
+        return Interval(low, high, start.type == "LSQB", end.type == "RSQB", column=_col(start))
+
+    def range_end(self, bracket: Token) -> Token:
+        return bracket
+
+    # expressions
+    def or_expr(self, *items: Expr | Token) -> BoolOp:
+        return self._bool_op("of", items)
+
+    def and_expr(self, *items: Expr | Token) -> BoolOp:
+        return self._bool_op("en", items)
+
+    @staticmethod
+    def _bool_op(op: str, items: tuple[Expr | Token, ...]) -> BoolOp:
+        operands = tuple(item for item in items if not isinstance(item, Token))
+        return BoolOp(op, operands, column=_col(items[1]))
+
+    def compare(self, left: Expr, op: Token, right: Expr) -> Compare:
+        return Compare(str(op), left, right, column=_col(op))
+
+    def arithmetic(self, left: Expr, op: Token, right: Expr) -> Arithmetic:
+        return Arithmetic(str(op), left, right, column=_col(op))
+
+    def negate(self, minus: Token, operand: Expr) -> Expr:
+        # "-5" is the number -5, so that printing a negative number and reading it back gives the same node.
+        if isinstance(operand, Literal) and operand.kind is Kind.GETAL and isinstance(operand.value, Decimal):
+            return Literal(-operand.value, Kind.GETAL, column=_col(minus))
+        return Negate(operand, column=_col(minus))
+
+    def number(self, token: Token) -> Literal:
+        return Literal(Decimal(str(token)), Kind.GETAL, column=_col(token))
+
+    def string(self, token: Token) -> Literal:
+        return Literal(str(token)[1:-1], Kind.TEKST, column=_col(token))
+
+    def date(self, token: Token) -> Literal:
+        return Literal(_date(str(token), _col(token)), Kind.DATUM, column=_col(token))
+
+    def duration(self, token: Token) -> Literal:
+        return Literal(parse_duration(str(token)), Kind.DUUR, column=_col(token))
+
+    def name(self, token: Token) -> Name:
+        _check_not_keyword(token)
+        return Name(str(token), column=_col(token))
+
+    def niet(self, keyword: Token, operand: Expr) -> Not:
+        return Not(operand, column=_col(keyword))
+
+    def call(self, function: Token, *args: Expr | None) -> Call:
+        if str(function) == "not":
+            raise CellError(
+                "not(...) is for input entries; in an expression write niet(...)", column=_col(function)
+            )
+        _check_not_keyword(function)
+        return Call(str(function), tuple(arg for arg in args if arg is not None), column=_col(function))
+
+    def parenthesized(self, _bracket: Token, inner: Expr) -> Expr:
+        return inner
+
+
+def _check_not_keyword(token: Token) -> None:
+    # The contextual lexer reads a keyword as a name where only a name can follow; no fact is called that.
+    if str(token) in KEYWORDS:
+        raise CellError(f"'{token}' is a keyword and cannot be used as a name here", column=_col(token))
+
+
+_PARSER = Lark(
+    Path(__file__).with_name("cells.lark").read_text(encoding="utf-8"),
+    parser="lalr",
+    start=["input_entry", "expression"],
+)
+_TO_NODES = _ToNodes()
+
+
+def parse_input_entry(text: str) -> UnaryTest:
+    """An input entry (S-FEEL unary tests): `-`, `5`, `< 3`, `[1..5]`, `a, b`, `not(a, b)`; empty is `-`."""
+    if not text.strip():
+        return AnyValue(column=1)
+    node = _parse(text, "input_entry")
+    assert isinstance(node, AnyValue | Comparison | Interval | Disjunction | Negation)
+    return node
+
+
+def parse_expression(text: str) -> Expr:
+    """An expression: literals, facts, `+ - * /`, comparisons, `en`, `of`, `niet(...)` and function calls."""
+    if not text.strip():
+        raise CellError("empty expression: write a value, a fact or a formula", column=1)
+    node = _parse(text, "expression")
+    assert isinstance(node, Literal | Name | FactRef | Arithmetic | Negate | Compare | BoolOp | Not | Call)
+    return node
+
+
+def _parse(text: str, start: str) -> object:
+    try:
+        tree = _PARSER.parse(text, start=start)
+    except UnexpectedInput as error:
+        _fail_syntax(text, error, start)
+    try:
+        return _TO_NODES.transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, CellError):
+            raise error.orig_exc from None
+        raise
+
+
+# ---- friendly syntax errors ---------------------------------------------------------------------------
+
+_QUOTES = '"“”„'
+_WORD = re.compile(r"[^\s,()\[\]]+")
+
+
+def _fail_syntax(text: str, error: UnexpectedInput, start: str) -> NoReturn:
+    """Turns lark's error into a message that names what is wrong and what is allowed."""
+    if isinstance(error, UnexpectedCharacters):
+        position = error.pos_in_stream or 0
+        if text[position] in _QUOTES:
+            raise CellError(
+                "unclosed string: a text starts here but has no closing quote", column=position + 1
+            )
+        word = _WORD.match(text, position)
+        found = word.group() if word else text[position]
+        hint = ""
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", found) and found.lower() != found:
+            hint = f"; names and values are written in lower case: {found.lower()}"
+        raise CellError(f"unexpected text '{found}' at position {position + 1}{hint}", column=position + 1)
+    assert isinstance(error, UnexpectedToken)
+    token = error.token
+    at_end = token.type == "$END"
+    position = len(text.rstrip()) if at_end else (token.start_pos or 0)
+    before = text[:position].rstrip()
+    expected = set(error.expected)
+    if (token.type == "COMMA" or at_end or token.type == "RPAR") and (before.endswith(",") or not before):
+        column = len(before) if before else position + 1
+        if start == "expression":
+            raise CellError("missing argument: nothing between the commas", column=column)
+        raise CellError("empty cell part between commas", column=column)
+    if at_end and {"RSQB", "LSQB", "RPAR"} <= expected and "DOTDOT" not in expected:
+        raise CellError("range not closed: expected ']', '[' or ')'", column=_open_bracket(text, "[]("))
+    if at_end and "RPAR" in expected:
+        raise CellError("unclosed bracket: expected ')'", column=_open_bracket(text, "("))
+    if at_end:
+        raise CellError("the text ends too early: something is missing at the end", column=position + 1)
+    found = str(token)
+    hint = ""
+    if (
+        token.type == "COMMA"
+        and start == "expression"
+        and re.match(r"\d", text[position + 1 :])
+        and before[-1:].isdigit()
+    ):
+        number = re.search(r"\d+$", before)
+        digits = re.match(r"\d+", text[position + 1 :])
+        if number and digits:
+            hint = f"; write decimals with a point: {number.group()}.{digits.group()}"
+    elif token.type == "DOTDOT":
+        hint = "; a range needs brackets, e.g. [1..5]"
+    elif token.type == "COMMA" and "DOTDOT" in expected:
+        hint = "; write a range with two dots, e.g. [1..5]"
+    raise CellError(f"unexpected text '{found}' at position {position + 1}{hint}", column=position + 1)
+
+
+def _open_bracket(text: str, openers: str) -> int:
+    """The column of the last bracket that was opened and not closed (strings left out)."""
+    without_strings = re.sub(r"[\"“”„][^\"“”„]*[\"“”]", lambda m: " " * len(m.group()), text)
+    stack: list[int] = []
+    for index, char in enumerate(without_strings):
+        if char in openers and not (char == "]" and stack):
+            stack.append(index)
+        elif char in ")]" and stack:
+            stack.pop()
+    return stack[-1] + 1 if stack else len(text) + 1
+
+
+# ---- canonical text -----------------------------------------------------------------------------------
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+# Binding strength: a child that binds more loosely than its place allows is printed in brackets.
+_OR, _AND, _COMPARE, _SUM, _PRODUCT, _UNARY, _ATOM = range(1, 8)
+
+
+def to_text(node: Expr | UnaryTest) -> str:
+    """Canonical text of a node: parsing it again gives an equal node."""
+    match node:
+        case AnyValue():
+            return "-"
+        case Comparison(op="=", operand=operand):
+            return _expr(operand, _SUM)
+        case Comparison(op=op, operand=operand):
+            return f"{op} {_expr(operand, _SUM)}"
+        case Interval(low=low, high=high, low_closed=low_closed, high_closed=high_closed):
+            start, end = "[" if low_closed else "(", "]" if high_closed else ")"
+            return f"{start}{_expr(low, _SUM)}..{_expr(high, _SUM)}{end}"
+        case Disjunction(tests=tests):
+            return ", ".join(to_text(test) for test in tests)
+        case Negation(tests=tests):
+            return "not(" + ", ".join(to_text(test) for test in tests) + ")"
+        case _:
+            return _expr(node, _OR)
+
+
+def _strength(node: Expr) -> int:
+    match node:
+        case BoolOp(op="of"):
+            return _OR
+        case BoolOp():
+            return _AND
+        case Compare():
+            return _COMPARE
+        case Arithmetic(op="+" | "-"):
+            return _SUM
+        case Arithmetic():
+            return _PRODUCT
+        case Negate():
+            return _UNARY
+        case Literal(value=Decimal() as number) if number < 0 or (number == 0 and number.is_signed()):
+            return _UNARY
+        case _:
+            return _ATOM
+
+
+def _expr(node: Expr, needed: int) -> str:
+    text = _bare(node)
+    return f"({text})" if _strength(node) < needed else text
+
+
+def _bare(node: Expr) -> str:
+    match node:
+        case Literal():
+            return literal_text(node.value, node.kind)
+        case Name(name=name) | FactRef(name=name):
+            return name
+        case Arithmetic(op=op, left=left, right=right):
+            strength = _SUM if op in "+-" else _PRODUCT
+            return f"{_expr(left, strength)} {op} {_expr(right, strength + 1)}"
+        case Negate(operand=operand):
+            return "-" + _expr(operand, _UNARY)
+        case Compare(op=op, left=left, right=right):
+            return f"{_expr(left, _SUM)} {op} {_expr(right, _SUM)}"
+        case BoolOp(op=op, operands=operands):
+            strength = _OR if op == "of" else _AND
+            return f" {op} ".join(_expr(operand, strength + 1) for operand in operands)
+        case Not(operand=operand):
+            return f"niet({_expr(operand, _OR)})"
+        case Call(function=function, args=args):
+            return f"{function}(" + ", ".join(_expr(arg, _OR) for arg in args) + ")"
+    raise TypeError(f"not an expression node: {node!r}")
+
+
+def literal_text(value: Value, kind: Kind) -> str:
+    """A value as written in a cell: `2300.10`, `"tekst"`, `ja`, `2026-06-12`, `3 maanden`, keuze bare."""
+    match value:
+        case bool():
+            return "ja" if value else "nee"
+        case Decimal():
+            return format(value, "f")
+        case str() if kind is Kind.KEUZE and _NAME.fullmatch(value) and value not in KEYWORDS:
+            return value
+        case str():
+            return f'"{value}"'
+        case dt.date():
+            return value.isoformat()
+        case Duration():
+            return duration_text(value)
+        case tuple():
+            return ", ".join(literal_text(element, kind) for element in value)
+    raise TypeError(f"not a value: {value!r}")
+
+
+# ---- single values (Tests sheets, case files) ---------------------------------------------------------
+
+_DECIMAL = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+def parse_literal_value(text: str, fact_type: FactType) -> Value:
+    """One value of the given type as written in a Tests sheet or a case file; a list is comma-separated."""
+    stripped = text.strip()
+    if fact_type.is_list:
+        if not stripped:
+            return ()
+        element_type = fact_type.element()
+        return tuple(parse_literal_value(element, element_type) for element in _split_list(stripped))
+    match fact_type.kind:
+        case Kind.JA_NEE:
+            if stripped.lower() in ("ja", "nee"):
+                return stripped.lower() == "ja"
+            _fail_value(f'expected ja or nee, got "{stripped}"')
+        case Kind.GETAL | Kind.BEDRAG:
+            if _DECIMAL.fullmatch(stripped):
+                return Decimal(stripped.replace(",", "."))
+            _fail_value(f'expected a number like 2300.10, got "{stripped}"')
+        case Kind.TEKST:
+            return _unquote(stripped)
+        case Kind.KEUZE:
+            value = _unquote(stripped)
+            if value in fact_type.values:
+                return value
+            _fail_value(f'expected one of {", ".join(fact_type.values)}, got "{value}"')
+        case Kind.DATUM:
+            return _literal_date(stripped)
+        case Kind.DUUR:
+            return parse_duration(stripped)
+    raise TypeError(f"unknown kind {fact_type.kind!r}")
+
+
+def _literal_date(text: str) -> dt.date:
+    # A date that passed through a spreadsheet may carry a midnight time.
+    date_text = re.sub(r"[ T]00:00(?::00)?$", "", text)
+    if _DATE.fullmatch(date_text):
+        try:
+            return _date(date_text, 1)
+        except CellError:
+            _fail_value(f'expected a date like 2026-06-12, got "{text}": there is no such day')
+    _fail_value(f'expected a date like 2026-06-12, got "{text}"')
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
+        return text[1:-1]
+    return text
+
+
+def _split_list(text: str) -> list[str]:
+    """Splits at commas outside quotes: `a, "b, c"` is two elements."""
+    elements, current, quoted = [], "", False
+    for char in text:
+        if char in _QUOTES:
+            quoted = not quoted
+        if char == "," and not quoted:
+            elements.append(current.strip())
+            current = ""
+        else:
+            current += char
+    return [*elements, current.strip()]
+
+
+def _fail_value(message: str) -> NoReturn:
+    raise CellError(message, column=1)
+
+
+__all__ = [
+    "COMPARISON_OPS",
+    "AnyValue",
+    "Arithmetic",
+    "BoolOp",
+    "Call",
+    "Compare",
+    "Comparison",
+    "Disjunction",
+    "Expr",
+    "FactRef",
+    "Interval",
+    "Literal",
+    "Name",
+    "Negate",
+    "Negation",
+    "Not",
+    "UnaryTest",
+    "duration_text",
+    "literal_text",
+    "parse_duration",
+    "parse_expression",
+    "parse_input_entry",
+    "parse_literal_value",
+    "to_text",
+]
