@@ -1,0 +1,181 @@
+"""The `nareis` command: a thin layer that parses arguments, calls the library and turns its errors into exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from engine.api import decide as decide_case
+from engine.api import engine_for, load_rule_base, read_case_file
+from engine.case import CaseError, case_schema
+from engine.errors import NareisError, RuleConflictError, WorkbookProblems
+from engine.model import RuleBase
+from engine.scenarios import run_scenario
+from engine.trace import Decision, value_json
+
+EXIT_RULES = 1  # the decision tables have a problem (loading, a scenario, a hit-policy conflict)
+EXIT_CASE = 2  # the case file (or the command line) is not valid
+
+DEFAULT_TABLES = Path("decision_tables")
+DOCUMENTS = ("beschikking", "herstelverzuim", "beslisnotitie")
+
+
+def _fail(error: NareisError, code: int) -> NoReturn:
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(code)
+
+
+def _rule_base(tables: Path) -> RuleBase:
+    try:
+        return load_rule_base(tables)
+    except WorkbookProblems as error:
+        _fail(error, EXIT_RULES)
+
+
+@click.group()
+@click.version_option(version("nareis"), prog_name="nareis")
+def main() -> None:
+    """Decide nareis applications (WI 2026/11) with decision tables kept in Excel workbooks."""
+
+
+@main.command()
+@click.argument("case", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--tables", type=click.Path(path_type=Path), default=DEFAULT_TABLES, show_default=True,
+              help="Directory with the decision-table workbooks.")
+@click.option("--beslisdatum", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Decision date (YYYY-MM-DD). Default: the case's beslisdatum, else today.")
+@click.option("--format", "fmt", type=click.Choice(["json", "text", "html", "pdf", "docx", "md"]), default=None,
+              help="Output format: json or text for the decision; html, pdf, docx or md for a --document.")
+@click.option("--document", type=click.Choice(DOCUMENTS), default=None, help="Write this document instead.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def decide(case: Path, tables: Path, beslisdatum: dt.datetime | None, fmt: str | None, document: str | None,
+           output: Path | None) -> None:
+    """Decide CASE (a JSON or YAML case file) and print the decision.
+
+    Without a beslisdatum in the case or on the command line, today is used and recorded in the decision.
+
+    Example: nareis decide examples/vluchteling_gezin.yaml --format text
+    """
+    rule_base = _rule_base(tables)
+    try:
+        data_date = beslisdatum.date() if beslisdatum else None
+        parsed = read_case_file(case, rule_base, data_date)
+    except CaseError as error:
+        _fail(error, EXIT_CASE)
+    try:
+        decision = decide_case(parsed, rule_base)
+    except RuleConflictError as error:
+        _fail(error, EXIT_RULES)
+    if document:
+        _write_document(decision.to_json(), document, fmt or "html", output)
+        return
+    if fmt not in (None, "json", "text"):
+        raise click.UsageError(f"--format {fmt} needs --document (one of {', '.join(DOCUMENTS)})")
+    text = _decision_text(decision) if fmt == "text" else _decision_json(decision)
+    _emit(text.encode(), output)
+
+
+@main.command()
+@click.argument("decision_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--document", type=click.Choice(DOCUMENTS), required=True)
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "docx", "md"]), default="html", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def render(decision_file: Path, document: str, fmt: str, output: Path | None) -> None:
+    """Render a document from a decision saved as JSON (`nareis decide CASE --format json -o DECISION.json`).
+
+    Example: nareis render out/besluit.json --document beschikking --format pdf -o beschikking.pdf
+    """
+    try:
+        data = json.loads(decision_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        click.echo(f"Error: {decision_file}: not a saved decision (JSON): {error}", err=True)
+        sys.exit(EXIT_CASE)
+    _write_document(data, document, fmt, output)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path), default=DEFAULT_TABLES)
+def check(directory: Path) -> None:
+    """Load, type-check and compile every workbook in DIRECTORY, then run all scenarios.
+
+    Exit code 0 when everything passes, 1 otherwise.
+
+    Example: nareis check decision_tables
+    """
+    rule_base = _rule_base(directory)
+    engine = engine_for(rule_base)
+    results = [run_scenario(s, engine) for s in rule_base.scenarios]
+    failures = [f for r in results for f in r.failures]
+    for failure in failures:
+        click.echo(failure)
+    rows = sum(len(t.rules) for t in rule_base.tables)
+    passed = sum(r.passed for r in results)
+    click.echo(
+        f"{len(rule_base.workbooks)} workbooks, {len(rule_base.glossary)} facts, {len(rule_base.tables)} tables, "
+        f"{rows} rules, {len(rule_base.calculations)} calculations; "
+        f"scenarios: {passed} passed, {len(results) - passed} failed"
+    )
+    sys.exit(EXIT_RULES if failures else 0)
+
+
+@main.command()
+@click.option("--tables", type=click.Path(path_type=Path), default=DEFAULT_TABLES, show_default=True)
+def schema(tables: Path) -> None:
+    """Print the JSON Schema of a case file, generated from the glossary.
+
+    Example: nareis schema > case.schema.json
+    """
+    click.echo(json.dumps(case_schema(_rule_base(tables)), indent=2, ensure_ascii=False))
+
+
+def _write_document(decision: dict[str, Any], document: str, fmt: str, output: Path | None) -> None:
+    if fmt in ("json", "text"):
+        raise click.UsageError("a --document is written as html, pdf, docx or md")
+    from renderers.documents import render_document
+
+    try:
+        content = render_document(decision, document, fmt)
+    except NareisError as error:
+        _fail(error, EXIT_CASE)
+    if fmt in ("pdf", "docx") and output is None:
+        raise click.UsageError(f"a {fmt} document needs -o FILE")
+    _emit(content, output)
+
+
+def _emit(content: bytes, output: Path | None) -> None:
+    if output is None:
+        click.echo(content.decode(), nl=not content.endswith(b"\n"))
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(content)
+        click.echo(f"{output}", err=True)
+
+
+def _decision_json(decision: Decision) -> str:
+    from renderers.documents import with_paragraphs
+
+    return json.dumps(with_paragraphs(decision.to_json()), indent=2, ensure_ascii=False) + "\n"
+
+
+def _decision_text(decision: Decision) -> str:
+    lines = [f"Beslisdatum {decision.beslisdatum.isoformat()}  (tabellen {decision.tables_hash[:12]})"]
+    for member in decision.gezinsleden:
+        facts = member.facts
+        lines.append("")
+        lines.append(f"{member.key}: {value_json(facts.get('uitkomst', 'geen uitkomst'))}")
+        for label, fact in (("gronden", "afwijzingsgronden"), ("acties", "vervolgacties"),
+                            ("herstel verzuim", "herstel_verzuim_punten")):
+            if facts.get(fact):
+                lines.append(f"  {label}: {', '.join(value_json(facts[fact]))}")
+        if member.missing:
+            lines.append(f"  ontbreekt: {', '.join(member.missing)}")
+        for rule in member.fired:
+            lines.append(f"  {rule.order:>3}. {rule.rule_id:<10} {rule.table} ({rule.source})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,293 @@
+"""Run cases through the compiled network; the only module that talks to durable-rules."""
+
+from __future__ import annotations
+
+import itertools
+from collections import ChainMap
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from durable.engine import Host, MessageNotHandledException
+
+from engine.case import Case
+from engine.compiler import CompiledRow, LiftedExpression, Network, Stratum, encode
+from engine.errors import RuleConflictError
+from engine.evaluate import Scope, evaluate, matches
+from engine.expressions import AnyValue
+from engine.hitpolicy import Hit, apply_hit_policy
+from engine.model import Calculated, DecisionTable, RuleBase
+from engine.trace import Calculation, Decision, EntityResult, FiredRule
+from engine.types import Value
+
+
+@dataclass
+class _Entity:
+    """The facts of one entity while a case is decided, and what happened to it."""
+
+    kind: str
+    key: str
+    own: dict[str, Value]
+    toelichtingen: Mapping[str, str]
+    visible: Mapping[str, Value] = field(default_factory=dict)
+    fired: list[FiredRule] = field(default_factory=list)
+    calculations: list[Calculation] = field(default_factory=list)
+    tables_without_hit: list[DecisionTable] = field(default_factory=list)
+
+
+class _Durable:
+    """The process-wide durable-rules host. Ruleset names are global in durable-rules, so each compiled network
+    is registered once, under a name derived from the content hash of its workbooks."""
+
+    def __init__(self) -> None:
+        self.host: Host | None = None
+        self.hits: dict[str, list[int]] = {}
+        self.session_ids = itertools.count(1)
+
+    def register(self, network: Network) -> None:
+        if network.name in self.hits:
+            return
+        if self.host is None:
+            self.host = Host()
+        hits: list[int] = []
+        definition = {
+            name: {**rule, "run": _collector(hits, int(name[1:]))} for name, rule in network.ruleset.items()
+        }
+        self.host.register_rulesets({network.name: definition})
+        self.hits[network.name] = hits
+
+    def matched_rows(self, network: str, view: dict[str, object]) -> list[int]:
+        assert self.host is not None
+        hits = self.hits[network]
+        hits.clear()
+        try:
+            self.host.assert_fact(network, view)
+        except MessageNotHandledException:
+            return []
+        return sorted(hits)
+
+    def delete(self, network: str, session: str) -> None:
+        assert self.host is not None
+        try:
+            self.host.delete_state(network, session)
+        except Exception:  # noqa: BLE001 - a session that never received a fact has no state to delete
+            pass
+
+
+def _collector(hits: list[int], index: int) -> Any:
+    # durable-rules swallows exceptions raised in actions, so the action does nothing that can fail.
+    def fired(_closure: object) -> None:
+        hits.append(index)
+
+    return fired
+
+
+_DURABLE = _Durable()
+
+
+class Engine:
+    """A compiled network registered with durable-rules, ready to decide cases one after the other."""
+
+    def __init__(self, network: Network) -> None:
+        self.network = network
+        _DURABLE.register(network)
+
+    def matched_rows(self, view: dict[str, object]) -> list[int]:
+        return _DURABLE.matched_rows(self.network.name, view)
+
+    def decide(self, case: Case) -> Decision:
+        """Decide one case in its own durable-rules session, deleted afterwards (at most 1,024 may live at once)."""
+        rule_base = self.network.rule_base
+        aanvraag = _Entity("aanvraag", "aanvraag", dict(case.aanvraag), case.aanvraag_toelichtingen)
+        referent = _Entity("referent", "referent", dict(case.referent), case.referent_toelichtingen)
+        shared = ChainMap(aanvraag.own, referent.own)
+        aanvraag.visible = referent.visible = shared
+        members = [_Entity("gezinslid", m.key, dict(m.facts), m.toelichtingen) for m in case.members]
+        for member in members:
+            member.visible = ChainMap(member.own, aanvraag.own, referent.own)
+        run = _Run(self, case, rule_base, aanvraag, referent, members)
+        session = f"s{next(_DURABLE.session_ids)}"
+        try:
+            for _, calculations, strata in self.network.levels:
+                for calculation in calculations:
+                    run.calculate(calculation)
+                for stratum in strata:
+                    for entity in [aanvraag] if stratum.entity == "aanvraag" else members:
+                        run.match(stratum, entity, session)
+        finally:
+            _DURABLE.delete(self.network.name, session)
+        return Decision(
+            beslisdatum=case.beslisdatum,
+            tables_hash=rule_base.content_hash,
+            aanvraag=run.result(aanvraag),
+            referent=run.result(referent),
+            gezinsleden=tuple(run.result(m) for m in members),
+            case=case.source,
+        )
+
+
+class _Run:
+    """Deciding one case: calculations, matching strata, applying hit policies, tracing."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        case: Case,
+        rule_base: RuleBase,
+        aanvraag: _Entity,
+        referent: _Entity,
+        members: list[_Entity],
+    ) -> None:
+        self.engine = engine
+        self.case = case
+        self.rule_base = rule_base
+        self.aanvraag = aanvraag
+        self.referent = referent
+        self.members = members
+        self.order = itertools.count(1)
+        self.fact_ids = itertools.count(1)
+
+    def _owner(self, fact: str, entity: _Entity) -> _Entity:
+        kind = self.rule_base.glossary[fact].entity
+        if kind == "aanvraag":
+            return self.aanvraag
+        if kind == "referent":
+            return self.referent
+        return entity
+
+    def scope(self, entity: _Entity) -> Scope:
+        others = [m.visible for m in self.members if m is not entity]
+        return Scope(entity.visible, others)
+
+    def calculate(self, calculation: Calculated) -> None:
+        kind = self.rule_base.glossary[calculation.fact].entity
+        targets = (
+            self.members if kind == "gezinslid" else [self.aanvraag if kind == "aanvraag" else self.referent]
+        )
+        for entity in targets:
+            value = evaluate(calculation.expression, self.scope(entity))
+            if value is None:
+                continue
+            entity.own[calculation.fact] = value
+            location = calculation.location
+            entity.calculations.append(
+                Calculation(
+                    calculation.fact,
+                    value,
+                    calculation.text,
+                    calculation.source,
+                    location.workbook,
+                    location.sheet,
+                    int(location.cell[1:]) if location.cell[1:].isdigit() else 0,
+                )
+            )
+
+    def match(self, stratum: Stratum, entity: _Entity, session: str) -> None:
+        scope = self.scope(entity)
+        view: dict[str, object] = {
+            "sid": session,
+            "id": f"f{next(self.fact_ids)}",
+            "niveau": stratum.level,
+            "soort": stratum.entity,
+        }
+        for prop in stratum.properties:
+            if prop in entity.visible:
+                view[prop] = encode(entity.visible[prop])
+        for lifted in stratum.lifted:
+            if isinstance(lifted, LiftedExpression):
+                value: object = evaluate(lifted.expression, scope)
+            else:
+                value = matches(lifted.test, entity.visible.get(lifted.subject), scope)
+            if value is not None:
+                view[lifted.prop] = encode(value)
+        hits = [self.engine.network.rows[i] for i in self.engine.matched_rows(view)]
+        for table in stratum.tables:
+            self._apply(table, [row for row in hits if row.table is table], entity, scope)
+
+    def _apply(self, table: DecisionTable, rows: list[CompiledRow], entity: _Entity, scope: Scope) -> None:
+        hits = [
+            Hit(row.rule, {o.fact: evaluate(o.expression, scope) for o in row.rule.outputs}) for row in rows
+        ]
+        try:
+            outcome = apply_hit_policy(table, hits, self.rule_base.glossary)
+        except RuleConflictError as error:
+            raise RuleConflictError(
+                f"{error.message}, for {_who(entity)} in case {self.case.label}", error.location
+            ) from None
+        if not rows:
+            entity.tables_without_hit.append(table)
+        for fact, value in outcome.values.items():
+            if value is not None:
+                self._owner(fact, entity).own[fact] = value
+        for hit in outcome.fired:
+            rule = hit.rule
+            read = {e.fact for e in rule.inputs if not isinstance(e.test, AnyValue)}
+            for e in rule.inputs:
+                read |= e.reads
+            entity.fired.append(
+                FiredRule(
+                    order=next(self.order),
+                    table=table.name,
+                    rule_id=rule.rule_id,
+                    workbook=table.workbook,
+                    sheet=table.sheet,
+                    row=rule.row,
+                    source=rule.source,
+                    motivation=rule.motivation,
+                    annotation=rule.annotation,
+                    matched={f: entity.visible[f] for f in sorted(read) if f in entity.visible},
+                    set={f: v for f, v in hit.outputs.items() if v is not None},
+                )
+            )
+
+    def result(self, entity: _Entity) -> EntityResult:
+        return EntityResult(
+            entity=entity.kind,
+            key=entity.key,
+            facts=dict(entity.own),
+            toelichtingen=dict(entity.toelichtingen),
+            fired=tuple(entity.fired),
+            calculations=tuple(entity.calculations),
+            missing=self._missing(entity),
+        )
+
+    def _missing(self, entity: _Entity) -> tuple[str, ...]:
+        """Input facts that are unknown and stand between a rule and its firing (later: the herstel-verzuim list)."""
+        scope = self.scope(entity)
+        unknown: set[str] = set()
+        for table in entity.tables_without_hit:
+            for rule in table.rules:
+                verdicts = [matches(e.test, entity.visible.get(e.fact), scope) for e in rule.inputs]
+                if False in verdicts or None not in verdicts:
+                    continue
+                for entry, verdict in zip(rule.inputs, verdicts, strict=True):
+                    if verdict is None:
+                        unknown |= {f for f in (entry.fact, *entry.reads) if f not in entity.visible}
+        return tuple(
+            f for f in self.rule_base.glossary if f in _inputs_behind(unknown, self.rule_base, entity)
+        )
+
+
+def _inputs_behind(facts: set[str], rule_base: RuleBase, entity: _Entity) -> set[str]:
+    """The unknown input facts behind unknown facts: a derived fact is unknown because of what it reads."""
+    producers: dict[str, frozenset[str]] = {c.fact: c.reads for c in rule_base.calculations}
+    for table in rule_base.tables:
+        for fact in table.output_facts:
+            producers[fact] = table.reads()
+    result: set[str] = set()
+    pending = list(facts)
+    seen: set[str] = set()
+    while pending:
+        fact = pending.pop()
+        if fact in seen or fact in entity.visible:
+            continue
+        seen.add(fact)
+        if rule_base.glossary[fact].is_input:
+            result.add(fact)
+        else:
+            pending.extend(producers.get(fact, ()))
+    return result
+
+
+def _who(entity: _Entity) -> str:
+    return f'gezinslid "{entity.key}"' if entity.kind == "gezinslid" else "the aanvraag"
