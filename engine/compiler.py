@@ -29,6 +29,7 @@ MAX_PROPERTIES = (
 )
 
 Json = dict[str, Any]
+SESSION_RULE = "sessie"
 
 
 def encode(value: object) -> object:
@@ -90,7 +91,9 @@ class Network:
 
 def compile_network(rule_base: RuleBase) -> Network:
     rows: list[CompiledRow] = []
-    ruleset: dict[str, Json] = {}
+    # Every session starts with a fact this rule matches: durable-rules can only delete a session that has
+    # handled a fact (deleting one that has not crashes the process).
+    ruleset: dict[str, Json] = {SESSION_RULE: {"all": [{"m": {"soort": "sessie"}}]}}
     strata: list[Stratum] = []
     groups: dict[tuple[int, str], list[DecisionTable]] = {}
     for table in rule_base.tables:

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Location:
     """Where something comes from: a workbook, a sheet and a cell (or a row), or a path in a case file."""
 
     workbook: str = ""
     sheet: str = ""
     cell: str = ""
+
+    def sort_key(self) -> tuple[str, str, int, str]:
+        """Workbook, sheet, then row before column: B9 comes before B10."""
+        match = re.fullmatch(r"([A-Z]+)(\d+)", self.cell)
+        if match:
+            return (self.workbook, self.sheet, int(match.group(2)), match.group(1).rjust(3))
+        return (self.workbook, self.sheet, 0, self.cell)
 
     def __str__(self) -> str:
         parts = []
@@ -50,7 +58,7 @@ class WorkbookProblems(NareisError):
     """Every problem found while loading a set of workbooks, reported together."""
 
     def __init__(self, problems: Iterable[NareisError]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.location or Location(), p.message))
+        self.problems = sorted(problems, key=lambda p: ((p.location or Location()).sort_key(), p.message))
         count = len(self.problems)
         header = f"{count} problem{'s' if count != 1 else ''} in the decision tables:"
         super().__init__("\n".join([header, *(str(p) for p in self.problems)]))

@@ -80,7 +80,8 @@ def _order_key(value: Value | None) -> tuple[int, object]:
 
 
 def _conflict(table: DecisionTable, hits: Sequence[Hit], rule: str) -> RuleConflictError:
-    rows = " and ".join(f"{hit.rule.rule_id} (row {hit.rule.row})" for hit in hits)
+    names = [f"{hit.rule.rule_id} (row {hit.rule.row})" for hit in hits]
+    rows = ", ".join(names[:-1]) + " and " + names[-1]
     return RuleConflictError(
         f'table "{table.name}" ({table.workbook}, sheet "{table.sheet}"): hit policy {rule}, but rules {rows} match'
     )

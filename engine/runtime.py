@@ -11,7 +11,7 @@ from typing import Any
 from durable.engine import Host, MessageNotHandledException
 
 from engine.case import Case
-from engine.compiler import CompiledRow, LiftedExpression, Network, Stratum, encode
+from engine.compiler import SESSION_RULE, CompiledRow, LiftedExpression, Network, Stratum, encode
 from engine.errors import RuleConflictError
 from engine.evaluate import Scope, evaluate, matches
 from engine.expressions import AnyValue
@@ -51,7 +51,8 @@ class _Durable:
             self.host = Host()
         hits: list[int] = []
         definition = {
-            name: {**rule, "run": _collector(hits, int(name[1:]))} for name, rule in network.ruleset.items()
+            name: {**rule, "run": _session_started if name == SESSION_RULE else _collector(hits, int(name[1:]))}
+            for name, rule in network.ruleset.items()
         }
         self.host.register_rulesets({network.name: definition})
         self.hits[network.name] = hits
@@ -66,12 +67,17 @@ class _Durable:
             return []
         return sorted(hits)
 
+    def start(self, network: str, session: str) -> None:
+        assert self.host is not None
+        self.host.assert_fact(network, {"sid": session, "id": "sessie", "soort": "sessie"})
+
     def delete(self, network: str, session: str) -> None:
         assert self.host is not None
-        try:
-            self.host.delete_state(network, session)
-        except Exception:  # noqa: BLE001 - a session that never received a fact has no state to delete
-            pass
+        self.host.delete_state(network, session)
+
+
+def _session_started(_closure: object) -> None:
+    pass
 
 
 def _collector(hits: list[int], index: int) -> Any:
@@ -107,6 +113,7 @@ class Engine:
             member.visible = ChainMap(member.own, aanvraag.own, referent.own)
         run = _Run(self, case, rule_base, aanvraag, referent, members)
         session = f"s{next(_DURABLE.session_ids)}"
+        _DURABLE.start(self.network.name, session)
         try:
             for _, calculations, strata in self.network.levels:
                 for calculation in calculations:

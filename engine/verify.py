@@ -30,6 +30,7 @@ def verify(
     problems: list[NareisError],
 ) -> Order:
     """Append every problem found to `problems`; return tables and calculations in evaluation order."""
+    loaded_cleanly = not problems  # a table that failed to load may be the one that sets a fact
     producers: dict[str, Node] = {}
     seen_tables: dict[str, DecisionTable] = {}
     seen_rules: dict[str, DecisionTable] = {}
@@ -63,7 +64,7 @@ def verify(
     for calculation in calculations:
         _check_calculation(calculation, glossary, problems)
     for name, fact in glossary.items():
-        if not fact.is_input and name not in producers:
+        if loaded_cleanly and not fact.is_input and name not in producers:
             problems.append(WorkbookError(
                 f"{name} is afgeleid but no table or calculation sets it; set it, or make it invoer", fact.location))
     return _order(tables, calculations, producers, problems)
