@@ -80,7 +80,7 @@ def check_expression(node: Expr, glossary: Mapping[str, FactType], expected: Fac
     """Type an expression; with `expected`, its value must fit a fact of that type (a keuze: its values)."""
     typed = _Checker(glossary).expr(node, expected)
     if expected is not None and not _assignable(typed.type, expected):
-        _fail(f"expected a {expected.describe()}, got {_a(typed)}", node)
+        _fail(f"expected a {expected.describe()}, but {_a(typed)}", node)
     return typed
 
 
@@ -190,18 +190,19 @@ class _Checker:
         raise TypeError(f"not an expression node: {node!r}")
 
     def _literal(self, node: Literal, expected: FactType | None) -> Typed:
-        wants_keuze = expected is not None and expected.kind is Kind.KEUZE and not expected.is_list
-        if wants_keuze and isinstance(node.value, str) and node.kind in (Kind.TEKST, Kind.KEUZE):
-            assert expected is not None
-            if node.value not in expected.values:
+        single = expected if expected is not None and not expected.is_list else None
+        if node.kind is Kind.KEUZE:  # checked before: the value is allowed where it stood
+            if single and single.kind is Kind.KEUZE and node.value in single.values:
+                return Typed(node, single)
+            return Typed(node, FactType(Kind.KEUZE, (str(node.value),)))
+        if single and single.kind is Kind.KEUZE and node.kind is Kind.TEKST and isinstance(node.value, str):
+            if node.value not in single.values:
                 _fail(
-                    f'"{node.value}" is not a value of this keuze; known values: {", ".join(expected.values)}'
-                    + _suggest(node.value, list(expected.values)),
+                    f'"{node.value}" is not a value of this keuze; known values: {", ".join(single.values)}'
+                    + _suggest(node.value, list(single.values)),
                     node,
                 )
-            return Typed(Literal(node.value, Kind.KEUZE, column=node.column), expected)
-        if node.kind is Kind.KEUZE:
-            return Typed(node, FactType(Kind.KEUZE, (str(node.value),)))
+            return Typed(Literal(node.value, Kind.KEUZE, column=node.column), single)
         return Typed(node, FactType(node.kind))
 
     def _name(self, name: str, node: Expr, expected: FactType | None) -> Typed:
@@ -234,9 +235,11 @@ class _Checker:
         return first, self.expr(right, first.type)
 
     def _needs_context(self, node: Expr) -> bool:
-        """A bare word that is no fact (a keuze value), or a quoted text that may be one."""
+        """A bare word that is no fact (a keuze value), a quoted text that may be one, or a choice of them."""
         if isinstance(node, Name):
             return node.name not in self.glossary
+        if isinstance(node, Call) and node.function == "als" and len(node.args) == 3:
+            return self._needs_context(node.args[1]) and self._needs_context(node.args[2])
         return isinstance(node, Literal) and node.kind is Kind.TEKST
 
     def _check_comparable(self, op: str, left: Typed, right: Typed, node: Expr | UnaryTest) -> None:
