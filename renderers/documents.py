@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -89,7 +90,10 @@ def _render_text(document: str, fmt: str, context: Mapping[str, Any]) -> str:
 
 
 def _render_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # heavy import, only when a PDF is asked for
+    with warnings.catch_warnings():
+        # WeasyPrint warns at import when libharfbuzz-subset is missing; its PDFs are correct without it.
+        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
+        from weasyprint import HTML  # heavy import, only when a PDF is asked for
 
     pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
     return pdf

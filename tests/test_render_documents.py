@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 import os
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -175,3 +178,89 @@ def test_unknown_document_and_format() -> None:
         render_document(sample(), "brief", "html")
     with pytest.raises(Exception, match=r'^unknown format "odt"; choose one of html, pdf, docx, md$'):
         render_document(sample(), "beschikking", "odt")
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(data)).pages
+    return "\n".join(" ".join(page.extract_text().split()) for page in pages) + "\n"
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_golden_pdf_text(document: str) -> None:
+    data = render_document(sample(), document, "pdf")
+    assert data.startswith(b"%PDF-")
+    golden(f"{document}.pdf.txt", pdf_text(data))
+
+
+def docx_paragraphs(data: bytes) -> list[tuple[str, str]]:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    return [
+        (paragraph.style.name if paragraph.style else "", paragraph.text) for paragraph in document.paragraphs
+    ]
+
+
+def test_docx_beschikking_carries_decision_grounds_and_basis() -> None:
+    paragraphs = docx_paragraphs(render_document(sample(), "beschikking", "docx"))
+    assert ("Heading 2", "S. Tesfay, geboren op 14 maart 1990") in paragraphs
+    assert (
+        "Normal",
+        "Beslissing: wij wijzen de aanvraag af. "
+        "S. Tesfay krijgt geen machtiging tot voorlopig verblijf (mvv).",
+    ) in paragraphs
+    assert (
+        "Normal",
+        "De grond voor de afwijzing is: "
+        "de aanvraag is niet binnen de nareistermijn van drie maanden ingediend.",
+    ) in paragraphs
+    assert ("Normal", "Wij baseren deze beslissing op art. 29c lid 1 Vw.") in paragraphs
+    assert (
+        "Quote",
+        "Toelichting van de medewerker die uw aanvraag beoordeelt: "
+        "De referent heeft geen stukken overgelegd die de vertraging verklaren.",
+    ) in paragraphs
+    assert ("Heading 2", "Bent u het niet eens met deze beslissing?") in paragraphs
+
+
+def test_docx_keeps_a_script_name_as_text_in_valid_xml() -> None:
+    data = render_document(sample(), "beschikking", "docx")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("word/document.xml")
+    ElementTree.fromstring(xml)  # well-formed
+    assert b"<script>" not in xml
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in xml
+    assert ("Heading 2", "<script>alert(1)</script>, geboren op 1 juni 2015") in docx_paragraphs(data)
+    assert b"{{" not in xml and b"{%" not in xml
+
+
+def test_docx_herstelverzuim_and_note() -> None:
+    letter = docx_paragraphs(render_document(sample(), "herstelverzuim", "docx"))
+    assert ("List Bullet", "een ondertekende antecedentenverklaring") in letter
+    assert any(
+        text.startswith("Stuur de gegevens en documenten uiterlijk op 21 december 2026.")
+        for _, text in letter
+    )
+    import docx
+
+    note = docx.Document(io.BytesIO(render_document(sample(), "beslisnotitie", "docx")))
+    rows = [[cell.text for cell in row.cells] for table in note.tables for row in table.rows]
+    assert [
+        "1",
+        "2.2-04",
+        "Nareistermijn",
+        "H2_algemene_voorwaarden.xlsx, Nareistermijn, rij 12",
+        "§2.2; art. 29c lid 1 Vw",
+        "datum_indiening = 2026-08-20; status_referent = vluchteling",
+        "grond_nareistermijn = ja",
+    ] in rows
+    assert [
+        "echtgenote",
+        "S. Tesfay",
+        "echtgenoot",
+        "afwijzen",
+        "nareistermijn",
+        "Ambtshalve toets aan artikel 8 EVRM",
+    ] in rows
