@@ -191,11 +191,12 @@ def _negate(node: _Node) -> _Node:
 def _to_json(node: _Node) -> Json:
     if node[0] == "cmp":
         _, op, fact, operand = node
-        if op == "=":
-            if isinstance(operand, dict):
-                return {"$eq": {fact: operand}}
-            return {fact: operand}
-        return {_OPERATORS[op]: {fact: operand}}
+        if not isinstance(operand, dict):
+            return {fact: operand} if op == "=" else {_OPERATORS[op]: {fact: operand}}
+        # durable-rules lets a comparison with a missing referenced property match inside $and; an unknown
+        # fact must never match, so the reference is guarded by an existence test.
+        compared = {"$eq" if op == "=" else _OPERATORS[op]: {fact: operand}}
+        return {"$and": [{"$ex": {operand["$m"]: 1}}, compared]}
     children = [_to_json(child) for child in node[1]]
     return children[0] if len(children) == 1 else {"$and" if node[0] == "and" else "$or": children}
 

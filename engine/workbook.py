@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from engine.errors import Location, WorkbookError
 
 CellValue = str | dt.date | int | float | bool
+_EXCEL_ERRORS = frozenset({"#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!"})
 
 
 @dataclass(frozen=True)
@@ -84,15 +85,23 @@ def read_workbook(path: Path) -> Workbook:
                 position = (cell.row, cell.column)
                 value = merged.get(position, cell.value)
                 location = Location(path.name, sheet.title, f"{get_column_letter(cell.column)}{cell.row}")
+                formula = formula_sheet.cell(cell.row, cell.column).value
+                is_formula = isinstance(formula, str) and formula.startswith("=")
                 if value is None:
-                    formula = formula_sheet.cell(cell.row, cell.column).value
-                    if isinstance(formula, str) and formula.startswith("="):
+                    if is_formula:
                         raise WorkbookError(
                             f"the formula {formula} has no saved value; open the workbook in Excel and save it, "
                             "or type the value instead of a formula",
                             location,
                         )
                     continue
+                if is_formula and isinstance(value, str) and value in _EXCEL_ERRORS:
+                    raise WorkbookError(
+                        f"Excel shows {value} for the formula {formula}: a cell that starts with = is a formula in "
+                        f"Excel; to write a test, leave out the = (write {formula[1:].strip()}) or start the cell "
+                        f"with an apostrophe ('{formula})",
+                        location,
+                    )
                 normalised = _normalise(value)
                 if normalised is None:
                     continue
