@@ -303,6 +303,7 @@ def parse_input_entry(text: str) -> UnaryTest:
     """An input entry (S-FEEL unary tests): `-`, `5`, `< 3`, `[1..5]`, `a, b`, `not(a, b)`; empty is `-`."""
     if not text.strip():
         return AnyValue(column=1)
+    _reject_decimal_comma(text)
     node = _parse(text, "input_entry")
     assert isinstance(node, AnyValue | Comparison | Interval | Disjunction | Negation)
     return node
@@ -386,9 +387,28 @@ def _fail_syntax(text: str, error: UnexpectedInput, start: str) -> NoReturn:
     raise CellError(f"unexpected text '{found}' at position {position + 1}{hint}", column=position + 1)
 
 
+_DECIMAL_COMMA = re.compile(r"(?<![\w.\-\[\]])(\d+),(\d+)(?![\w.\-])")
+
+
+def _reject_decimal_comma(text: str) -> None:
+    # "2300,10" is a list of two numbers in S-FEEL, but a Dutch writer means 2300.10: make them say which.
+    match = _DECIMAL_COMMA.search(_blank_strings(text))
+    if match:
+        whole, fraction = match.groups()
+        raise CellError(
+            f"unclear '{match.group()}': write {whole}.{fraction} for a decimal number, "
+            f"or {whole}, {fraction} (with a space) for either of two numbers",
+            column=match.start(2),
+        )
+
+
+def _blank_strings(text: str) -> str:
+    return re.sub(r"[\"“”„][^\"“”„]*[\"“”]", lambda m: " " * len(m.group()), text)
+
+
 def _open_bracket(text: str, openers: str) -> int:
     """The column of the last bracket that was opened and not closed (strings left out)."""
-    without_strings = re.sub(r"[\"“”„][^\"“”„]*[\"“”]", lambda m: " " * len(m.group()), text)
+    without_strings = _blank_strings(text)
     stack: list[int] = []
     for index, char in enumerate(without_strings):
         if char in openers and not (char == "]" and stack):

@@ -91,6 +91,11 @@ def test_parse_input_entry(text: str, node: UnaryTest) -> None:
     assert parse_input_entry(text) == node
 
 
+def test_dates_and_keuzes_may_follow_a_comma_without_a_space() -> None:
+    assert to_text(parse_input_entry("2026-01-01,2026-02-01")) == "2026-01-01, 2026-02-01"
+    assert to_text(parse_input_entry("1,a")) == "1, a"
+
+
 def test_columns_point_into_the_cell_text() -> None:
     entry = parse_input_entry("a, <= b + 1")
     assert isinstance(entry, Disjunction)
@@ -151,7 +156,7 @@ def test_parse_expression(text: str, node: Expr) -> None:
         ("=3", "3"),
         ("]1..5[", "(1..5)"),
         ("[1..5[", "[1..5)"),
-        ("1,2", "1, 2"),
+        ("1 ,2", "1, 2"),
         ("“x”", '"x"'),
         ("2300.10", "2300.10"),
         ("P3M", "3 maanden"),
@@ -227,6 +232,22 @@ def test_typed_literals_print_as_written() -> None:
         ("< 2026-6-12", "not a date: 2026-6-12; write dates as YYYY-MM-DD, e.g. 2026-06-12", 3),
         ("12-06-2026", "not a date: 12-06-2026; write dates as YYYY-MM-DD, e.g. 2026-06-12", 1),
         ("a, en", "'en' is a keyword and cannot be used as a name here", 4),
+        (
+            "2300,10",
+            "unclear '2300,10': write 2300.10 for a decimal number, "
+            "or 2300, 10 (with a space) for either of two numbers",
+            5,
+        ),
+        (
+            "not(1,5)",
+            "unclear '1,5': write 1.5 for a decimal number, or 1, 5 (with a space) for either of two numbers",
+            6,
+        ),
+        (
+            '"a,1", 1,5',
+            "unclear '1,5': write 1.5 for a decimal number, or 1, 5 (with a space) for either of two numbers",
+            9,
+        ),
     ],
 )
 def test_input_entry_errors(text: str, message: str, column: int) -> None:
