@@ -145,7 +145,7 @@ def read_case(
     for error in sorted(
         jsonschema.Draft202012Validator(schema).iter_errors(plain), key=lambda e: list(e.path)
     ):
-        problems.append(_schema_message(error, plain, rule_base))
+        problems.extend(_schema_messages(error, rule_base))
     if problems:
         raise CaseError(problems)
     glossary = rule_base.glossary
@@ -227,7 +227,7 @@ def _plain(data: Any) -> Any:
     return data
 
 
-def _schema_message(error: jsonschema.ValidationError, plain: Any, rule_base: RuleBase) -> str:
+def _schema_messages(error: jsonschema.ValidationError, rule_base: RuleBase) -> list[str]:
     path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
@@ -251,5 +251,5 @@ def _schema_message(error: jsonschema.ValidationError, plain: Any, rule_base: Ru
     if fact_name in rule_base.glossary:
         given = error.instance if not isinstance(error.instance, dict) else error.instance.get("waarde")
         text = json.dumps(given, ensure_ascii=False) if not isinstance(given, str) else f'"{given}"'
-        return f"{path}: expected {_describe(rule_base.glossary[fact_name].type)}, got {text}"
-    return f"{path or 'case'}: {error.message}"
+        return [f"{path}: expected {_describe(rule_base.glossary[fact_name].type)}, got {text}"]
+    return [f"{path or 'case'}: {error.message}"]
