@@ -242,11 +242,9 @@ def _schema_messages(error: jsonschema.ValidationError, rule_base: RuleBase) -> 
                 hint = f" (it belongs to the {rule_base.glossary[name].entity})"
             where = f"{path}." if path else ""
             messages.append(f"{where}{name}: unknown fact{hint}")
-        return "\n".join(messages)
+        return messages
     if error.validator == "required":
-        return (
-            f"{path + ': ' if path else ''}{error.message.replace(' is a required property', ' is missing')}"
-        )
+        return [f"{path + ': ' if path else ''}{error.message.replace(' is a required property', ' is missing')}"]
     fact_name = next((p for p in reversed(list(error.absolute_path)) if isinstance(p, str)), None)
     if fact_name in rule_base.glossary:
         given = error.instance if not isinstance(error.instance, dict) else error.instance.get("waarde")
