@@ -370,16 +370,9 @@ def _fail_syntax(text: str, error: UnexpectedInput, start: str) -> NoReturn:
         raise CellError("the text ends too early: something is missing at the end", column=position + 1)
     found = str(token)
     hint = ""
-    if (
-        token.type == "COMMA"
-        and start == "expression"
-        and re.match(r"\d", text[position + 1 :])
-        and before[-1:].isdigit()
-    ):
-        number = re.search(r"\d+$", before)
-        digits = re.match(r"\d+", text[position + 1 :])
-        if number and digits:
-            hint = f"; write decimals with a point: {number.group()}.{digits.group()}"
+    number, digits = re.search(r"\d+$", text[:position]), re.match(r"\d+", text[position + 1 :])
+    if token.type == "COMMA" and start == "expression" and number and digits:
+        hint = f"; write decimals with a point: {number.group()}.{digits.group()}"
     elif token.type == "DOTDOT":
         hint = "; a range needs brackets, e.g. [1..5]"
     elif token.type == "COMMA" and "DOTDOT" in expected:
