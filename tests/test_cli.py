@@ -1,0 +1,125 @@
+"""The nareis command: exact output and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import base_spec
+from factory import write_workbook
+
+from engine.cli import main
+
+SCENARIO_KINDS = ("Invoer", "Invoer", "Invoer", "Invoer", "Invoer", "Invoer", "Verwacht", "Verwacht")
+SCENARIO_FACTS = ("beslisdatum", "datum_indiening", "status_referent", "datum_verlening", "relatie",
+                  "identiteit_aannemelijk", "uitkomst", "eindoordeel")
+
+
+def scenario_tables(tmp_path: Path, expected_sibling: str = "afwijzen") -> Path:
+    rows = [
+        ("S-1", "vrouw", "Tijdig, identiteit aannemelijk", "§2.2", "2026-11-01", "2026-08-01", "vluchteling",
+         "2026-05-01", "echtgenoot", "ja", "inwilligen", "inwilligen"),
+        ("S-2", "zus", "Ouders afgewezen", "§4.1", "2026-11-01", "2026-08-01", "vluchteling", "2026-05-01",
+         "kind", "ja", "inwilligen", expected_sibling),
+        ("S-2", "vader", "", "", None, None, None, None, "ouder", "nee", "afwijzen", None),
+    ]
+    write_workbook(tmp_path, base_spec(scenarios=rows, scenario_kinds=SCENARIO_KINDS,
+                                       scenario_facts=SCENARIO_FACTS))
+    return tmp_path
+
+
+CASE = {
+    "beslisdatum": "2026-11-01",
+    "aanvraag": {"zaaknummer": "Z-9", "datum_indiening": "2026-08-20"},
+    "referent": {"status_referent": "vluchteling", "datum_verlening": "2026-05-01"},
+    "gezinsleden": [{"id": "vrouw", "relatie": "echtgenoot", "identiteit_aannemelijk": "ja"}],
+}
+
+
+def test_check_passes_with_a_summary(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(scenario_tables(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert result.output == ("1 workbooks, 12 facts, 3 tables, 9 rules, 2 calculations; "
+                             "scenarios: 2 passed, 0 failed\n")
+
+
+def test_check_reports_a_failing_scenario_with_its_cell(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(scenario_tables(tmp_path, expected_sibling="inwilligen"))])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        'H2_test.xlsx, sheet "Tests", cell L4: scenario S-2, zus: expected eindoordeel = inwilligen, got afwijzen',
+        "1 workbooks, 12 facts, 3 tables, 9 rules, 2 calculations; scenarios: 1 passed, 1 failed",
+    ]
+
+
+def test_check_reports_workbook_problems_with_exit_code_1(tmp_path: Path) -> None:
+    (tmp_path / "kapot.xlsx").write_text("geen excel")
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == ("Error: 1 problem in the decision tables:\n"
+                             "kapot.xlsx: cannot read this file as an Excel workbook (.xlsx): File is not a zip file\n")
+
+
+def test_decide_prints_json_with_the_whole_trace(tables_dir: Path, tmp_path: Path) -> None:
+    case = tmp_path / "zaak.json"
+    case.write_text(json.dumps(CASE))
+    result = CliRunner().invoke(main, ["decide", str(case), "--tables", str(tables_dir)])
+    assert result.exit_code == 0, result.output
+    decision = json.loads(result.output)
+    member = decision["gezinsleden"][0]
+    assert member["feiten"]["uitkomst"] == "afwijzen"
+    assert [r["regel"] for r in member["gevuurde_regels"]] == ["2.2-01", "E-01", "4.1-02"]
+    assert member["motiveringen"][0]["tekst"] == "U heeft de aanvraag op 20 augustus 2026 ingediend."
+
+
+def test_decide_text(tables_dir: Path, tmp_path: Path) -> None:
+    case = tmp_path / "zaak.json"
+    case.write_text(json.dumps(CASE))
+    result = CliRunner().invoke(main, ["decide", str(case), "--tables", str(tables_dir), "--format", "text",
+                                       "--beslisdatum", "2026-11-02"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith("Beslisdatum 2026-11-02  (tabellen ")
+    assert result.output.splitlines()[1:] == [
+        "", "vrouw: afwijzen",
+        "    1. 2.2-01     Nareistermijn (§2.2; art. 29c lid 1 Vw)",
+        "    2. E-01       Uitkomst (§2.2)",
+        "    3. 4.1-02     Broers en zussen (§4.1)",
+    ]
+
+
+def test_a_bad_case_exits_2_and_decides_nothing(tables_dir: Path, tmp_path: Path) -> None:
+    case = tmp_path / "zaak.json"
+    case.write_text(json.dumps({**CASE, "aanvraag": {"datum_indiening": "20-08-2026"}}))
+    result = CliRunner().invoke(main, ["decide", str(case), "--tables", str(tables_dir)])
+    assert result.exit_code == 2
+    assert result.output == ("Error: The case is not valid:\n"
+                             'aanvraag.datum_indiening: expected a date like 2012-05-01, got "20-08-2026"\n')
+
+
+def test_a_bad_beslisdatum_on_the_command_line_is_a_usage_error(tables_dir: Path, tmp_path: Path) -> None:
+    case = tmp_path / "zaak.json"
+    case.write_text(json.dumps(CASE))
+    result = CliRunner().invoke(main, ["decide", str(case), "--tables", str(tables_dir),
+                                       "--beslisdatum", "2026-02-31"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--beslisdatum'" in result.output
+
+
+def test_schema_is_json(tables_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["schema", "--tables", str(tables_dir)])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["required"] == ["aanvraag", "referent", "gezinsleden"]
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.output == "nareis, version 0.1.0\n"
+
+
+@pytest.mark.parametrize("command", ["decide", "check", "schema", "render"])
+def test_every_command_is_documented_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: nareis " + command in result.output
