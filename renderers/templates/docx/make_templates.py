@@ -123,8 +123,9 @@ BESCHIKKING: list[Block] = [
     (
         "List Bullet",
         "Na aankomst in Nederland meldt {{ lid.naam|naam }} zich binnen drie dagen bij de IND in Ter "
-        "Apel. Woont u in een eigen woning waar uw gezinslid ook kan wonen? Maak dan een afspraak om u "
-        "na aankomst te melden in Zevenaar.",
+        "Apel. Woont u in een eigen woning waar {{ lid.naam|naam }} ook kan wonen? Dan meldt "
+        "{{ lid.naam|naam }} zich na aankomst op afspraak in Zevenaar. U maakt die afspraak online "
+        "zodra de reis is geboekt.",
     ),
     ("List Bullet", "Wordt de mvv niet op tijd opgehaald? Dan moet u een nieuwe aanvraag doen."),
     ("tag", "{%p endif %}"),
