@@ -142,9 +142,7 @@ def read_case(
     plain = _plain(data)
     problems: list[str] = []
     schema = case_schema(rule_base)
-    for error in sorted(
-        jsonschema.Draft202012Validator(schema).iter_errors(plain), key=lambda e: list(e.path)
-    ):
+    for error in sorted(jsonschema.Draft202012Validator(schema).iter_errors(plain), key=lambda e: list(e.path)):
         problems.extend(_schema_messages(error, rule_base))
     if problems:
         raise CaseError(problems)
@@ -157,9 +155,7 @@ def read_case(
     for index, raw in enumerate(plain["gezinsleden"]):
         key = raw["id"]
         if key in seen:
-            problems.append(
-                f'gezinsleden[{index}].id: "{key}" is used twice; every family member needs its own id'
-            )
+            problems.append(f'gezinsleden[{index}].id: "{key}" is used twice; every family member needs its own id')
         seen.add(key)
         facts, notes = _convert(
             {k: v for k, v in raw.items() if k != "id"}, f"gezinsleden[{index}]", glossary, problems
@@ -230,8 +226,10 @@ def _plain(data: Any) -> Any:
 def _schema_messages(error: jsonschema.ValidationError, rule_base: RuleBase) -> list[str]:
     path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        known = list(error.schema.get("properties", {}))
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        known = list(schema.get("properties", {}))
+        instance: Any = error.instance
+        extra = sorted(set(instance) - set(known))
         messages = []
         for name in extra:
             close = difflib.get_close_matches(name, known, n=1)
@@ -246,7 +244,7 @@ def _schema_messages(error: jsonschema.ValidationError, rule_base: RuleBase) -> 
     if error.validator == "required":
         return [f"{path + ': ' if path else ''}{error.message.replace(' is a required property', ' is missing')}"]
     fact_name = next((p for p in reversed(list(error.absolute_path)) if isinstance(p, str)), None)
-    if fact_name in rule_base.glossary:
+    if fact_name is not None and fact_name in rule_base.glossary:
         given = error.instance if not isinstance(error.instance, dict) else error.instance.get("waarde")
         text = json.dumps(given, ensure_ascii=False) if not isinstance(given, str) else f'"{given}"'
         return [f"{path}: expected {_describe(rule_base.glossary[fact_name].type)}, got {text}"]

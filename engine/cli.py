@@ -13,8 +13,8 @@ import click
 
 from engine.api import decide as decide_case
 from engine.api import engine_for, load_rule_base, read_case_file
-from engine.case import CaseError, case_schema
-from engine.errors import NareisError, RuleConflictError, WorkbookProblems
+from engine.case import case_schema
+from engine.errors import CaseError, NareisError, RuleConflictError, WorkbookProblems
 from engine.model import RuleBase
 from engine.scenarios import run_scenario
 from engine.trace import Decision, value_json
@@ -46,17 +46,42 @@ def main() -> None:
 
 @main.command()
 @click.argument("case", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--tables", type=click.Path(path_type=Path), default=DEFAULT_TABLES, show_default=True,
-              help="Directory with the decision-table workbooks.")
-@click.option("--beslisdatum", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Decision date (YYYY-MM-DD). Default: the case's beslisdatum, else today.")
-@click.option("--format", "fmt", type=click.Choice(["json", "text", "html", "pdf", "docx", "md"]), default=None,
-              help="Output format: json or text for the decision; html, pdf, docx or md for a --document.")
+@click.option(
+    "--tables",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_TABLES,
+    show_default=True,
+    help="Directory with the decision-table workbooks.",
+)
+@click.option(
+    "--beslisdatum",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Decision date (YYYY-MM-DD). Default: the case's beslisdatum, else today.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "text", "html", "pdf", "docx", "md"]),
+    default=None,
+    help="Output format: json or text for the decision; html, pdf, docx or md for a --document.",
+)
 @click.option("--document", type=click.Choice(DOCUMENTS), default=None, help="Write this document instead.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
-def decide(case: Path, tables: Path, beslisdatum: dt.datetime | None, fmt: str | None, document: str | None,
-           output: Path | None) -> None:
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+def decide(
+    case: Path,
+    tables: Path,
+    beslisdatum: dt.datetime | None,
+    fmt: str | None,
+    document: str | None,
+    output: Path | None,
+) -> None:
     """Decide CASE (a JSON or YAML case file) and print the decision.
 
     Without a beslisdatum in the case or on the command line, today is used and recorded in the decision.
@@ -170,8 +195,11 @@ def _decision_text(decision: Decision) -> str:
         facts = member.facts
         lines.append("")
         lines.append(f"{member.key}: {value_json(facts.get('uitkomst', 'geen uitkomst'))}")
-        for label, fact in (("gronden", "afwijzingsgronden"), ("acties", "vervolgacties"),
-                            ("herstel verzuim", "herstel_verzuim_punten")):
+        for label, fact in (
+            ("gronden", "afwijzingsgronden"),
+            ("acties", "vervolgacties"),
+            ("herstel verzuim", "herstel_verzuim_punten"),
+        ):
             if facts.get(fact):
                 lines.append(f"  {label}: {', '.join(value_json(facts[fact]))}")
         if member.missing:

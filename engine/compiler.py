@@ -24,9 +24,7 @@ from engine.types import FactType, Kind
 
 # Numbers travel to durable-rules as integers scaled by 10^8, so comparisons stay exact for amounts (no floats).
 NUMBER_SCALE = 10**8
-MAX_PROPERTIES = (
-    240  # durable-rules allows 255 properties per fact; keep room for sid, id and the stratum keys
-)
+MAX_PROPERTIES = 240  # durable-rules allows 255 properties per fact; keep room for sid, id and the stratum keys
 
 Json = dict[str, Any]
 SESSION_RULE = "sessie"

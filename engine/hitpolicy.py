@@ -33,9 +33,7 @@ def apply_hit_policy(table: DecisionTable, hits: Sequence[Hit], glossary: Mappin
     if policy is HitPolicy.ANY and any(hit.outputs != hits[0].outputs for hit in hits[1:]):
         raise _conflict(table, hits, "A allows several matching rules only when they set the same outputs")
     if policy in (HitPolicy.PRIORITY, HitPolicy.OUTPUT_ORDER):
-        hits = sorted(
-            hits, key=lambda hit: _priority(hit, outputs, glossary)
-        )  # stable: ties keep table order
+        hits = sorted(hits, key=lambda hit: _priority(hit, outputs, glossary))  # stable: ties keep table order
     if policy.is_single_hit:
         chosen = hits[:1]
         return Outcome({f: chosen[0].outputs[f] if chosen else None for f in outputs}, tuple(chosen))

@@ -38,17 +38,26 @@ EXPLANATION_SHEET = "Uitleg"
 NO_RULES_SHEET = "Geen regels"
 FIXED_SHEETS = (GLOSSARY_SHEET, CALCULATIONS_SHEET, SCENARIOS_SHEET, EXPLANATION_SHEET, NO_RULES_SHEET)
 
-BUILT_IN = {"beslisdatum": Fact("beslisdatum", "aanvraag", DATUM, "De datum van het besluit", True, Location("(ingebouwd)"))}
+BUILT_IN = {
+    "beslisdatum": Fact("beslisdatum", "aanvraag", DATUM, "De datum van het besluit", True, Location("(ingebouwd)"))
+}
 DEFAULT_BESLISDATUM = "2026-11-01"
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 _KINDS = {kind.value: kind for kind in Kind}
 _POLICY_NAMES = {
     **{policy.value: policy for policy in HitPolicy},
-    "UNIQUE": HitPolicy.UNIQUE, "ANY": HitPolicy.ANY, "PRIORITY": HitPolicy.PRIORITY, "FIRST": HitPolicy.FIRST,
-    "RULE ORDER": HitPolicy.RULE_ORDER, "OUTPUT ORDER": HitPolicy.OUTPUT_ORDER, "COLLECT": HitPolicy.COLLECT,
-    "COLLECT SUM": HitPolicy.COLLECT_SUM, "COLLECT MIN": HitPolicy.COLLECT_MIN,
-    "COLLECT MAX": HitPolicy.COLLECT_MAX, "COLLECT COUNT": HitPolicy.COLLECT_COUNT,
+    "UNIQUE": HitPolicy.UNIQUE,
+    "ANY": HitPolicy.ANY,
+    "PRIORITY": HitPolicy.PRIORITY,
+    "FIRST": HitPolicy.FIRST,
+    "RULE ORDER": HitPolicy.RULE_ORDER,
+    "OUTPUT ORDER": HitPolicy.OUTPUT_ORDER,
+    "COLLECT": HitPolicy.COLLECT,
+    "COLLECT SUM": HitPolicy.COLLECT_SUM,
+    "COLLECT MIN": HitPolicy.COLLECT_MIN,
+    "COLLECT MAX": HitPolicy.COLLECT_MAX,
+    "COLLECT COUNT": HitPolicy.COLLECT_COUNT,
 }
 _TABLE_KEYS = ("Tabel", "Entiteit", "Hitbeleid", "Bron", "Omschrijving")
 _TABLE_COLUMN_KINDS = ("Invoer", "Uitvoer", "Bron", "Motivering", "Annotatie")
@@ -98,7 +107,9 @@ def load_directory(directory: Path, check_motivation: MotivationChecker | None =
     glossary = _read_glossary([s for kind, s in sheets if kind == GLOSSARY_SHEET], problems)
     types = {name: fact.type for name, fact in glossary.items()}
     tables = [t for kind, s in sheets if kind == "table" for t in [_read_table(s, types, problems)] if t]
-    calculations = [c for kind, s in sheets if kind == CALCULATIONS_SHEET for c in _read_calculations(s, types, problems)]
+    calculations = [
+        c for kind, s in sheets if kind == CALCULATIONS_SHEET for c in _read_calculations(s, types, problems)
+    ]
     scenarios = [sc for kind, s in sheets if kind == SCENARIOS_SHEET for sc in _read_scenarios(s, glossary, problems)]
     no_rules = [n for kind, s in sheets if kind == NO_RULES_SHEET for n in _read_no_rules(s, problems)]
     if check_motivation is not None:
@@ -183,8 +194,10 @@ def _read_fact(sheet: Sheet, row: int, columns: dict[str, int], problems: Proble
         return None
     entity = text("Entiteit")
     if entity not in ("aanvraag", "referent", "gezinslid"):
-        problems.add(f'unknown entity "{entity}"; allowed: aanvraag, referent, gezinslid',
-                     sheet.location(row, columns["Entiteit"]))
+        problems.add(
+            f'unknown entity "{entity}"; allowed: aanvraag, referent, gezinslid',
+            sheet.location(row, columns["Entiteit"]),
+        )
         return None
     type_text = text("Type").lower()
     is_list = type_text.startswith("lijst van ")
@@ -210,8 +223,10 @@ def _read_fact(sheet: Sheet, row: int, columns: dict[str, int], problems: Proble
         problems.add("Waarden is only for a keuze; leave it empty", sheet.location(row, columns["Waarden"]))
     kind_text = text("Soort").lower()
     if kind_text not in ("invoer", "afgeleid"):
-        problems.add(f'unknown Soort "{text("Soort")}"; allowed: invoer, afgeleid',
-                     sheet.location(row, columns["Soort"]))
+        problems.add(
+            f'unknown Soort "{text("Soort")}"; allowed: invoer, afgeleid',
+            sheet.location(row, columns["Soort"]),
+        )
         return None
     return Fact(name, entity, FactType(kind, values, is_list), text("Omschrijving"), kind_text == "invoer", location)
 
@@ -219,19 +234,25 @@ def _read_fact(sheet: Sheet, row: int, columns: dict[str, int], problems: Proble
 def _read_table(sheet: Sheet, types: dict[str, FactType], problems: Problems) -> DecisionTable | None:
     header_row = next((r for r in sorted(sheet.rows) if sheet.text(r, 1) == "Regel"), None)
     if header_row is None:
-        problems.add("missing header: a decision table needs a row that starts with Regel in column A",
-                     sheet.location(1, 1))
+        problems.add(
+            "missing header: a decision table needs a row that starts with Regel in column A",
+            sheet.location(1, 1),
+        )
         return None
     meta = {sheet.text(r, 1): (sheet.text(r, 2), sheet.location(r, 2)) for r in sheet.rows if r < header_row}
     for key in meta:
         if key not in _TABLE_KEYS:
-            problems.add(f'unknown key "{key}" above the header; allowed: {", ".join(_TABLE_KEYS)}',
-                         sheet.location(next(r for r in sheet.rows if sheet.text(r, 1) == key), 1))
+            problems.add(
+                f'unknown key "{key}" above the header; allowed: {", ".join(_TABLE_KEYS)}',
+                sheet.location(next(r for r in sheet.rows if sheet.text(r, 1) == key), 1),
+            )
     ok = True
     for key in ("Tabel", "Entiteit", "Hitbeleid", "Bron"):
         if not meta.get(key, ("", None))[0]:
-            problems.add(f"missing {key}: put it in column A with its value in column B above the Regel row",
-                         sheet.location(1, 1))
+            problems.add(
+                f"missing {key}: put it in column A with its value in column B above the Regel row",
+                sheet.location(1, 1),
+            )
             ok = False
     if not ok:
         return None
@@ -244,7 +265,8 @@ def _read_table(sheet: Sheet, types: dict[str, FactType], problems: Problems) ->
     policy = _POLICY_NAMES.get(policy_text.upper().replace("_", " "))
     if policy is None:
         problems.add(
-            f'unknown hit policy "{policy_text}"; allowed: U, A, P, F, R, O, C, C+, C<, C>, C#', policy_location
+            f'unknown hit policy "{policy_text}"; allowed: U, A, P, F, R, O, C, C+, C<, C>, C#',
+            policy_location,
         )
         return None
     columns = _table_columns(sheet, header_row, types, problems)
@@ -258,16 +280,25 @@ def _read_table(sheet: Sheet, types: dict[str, FactType], problems: Problems) ->
         if rule is None:
             continue
         if rule.rule_id in seen:
-            problems.add(f'rule id "{rule.rule_id}" appears twice in this table; every rule needs its own id',
-                         rule.location)
+            problems.add(
+                f'rule id "{rule.rule_id}" appears twice in this table; every rule needs its own id',
+                rule.location,
+            )
             continue
         seen.add(rule.rule_id)
         rules.append(rule)
     return DecisionTable(
-        name=name, entity=entity, hit_policy=policy, source=meta["Bron"][0],
+        name=name,
+        entity=entity,
+        hit_policy=policy,
+        source=meta["Bron"][0],
         description=meta.get("Omschrijving", ("", None))[0],
-        input_facts=tuple(f for f, _ in inputs), output_facts=tuple(f for f, _ in outputs), rules=tuple(rules),
-        workbook=sheet.workbook, sheet=sheet.name, location=sheet.location(1, 2),
+        input_facts=tuple(f for f, _ in inputs),
+        output_facts=tuple(f for f, _ in outputs),
+        rules=tuple(rules),
+        workbook=sheet.workbook,
+        sheet=sheet.name,
+        location=sheet.location(1, 2),
     )
 
 
@@ -286,16 +317,21 @@ def _table_columns(
         kind = sheet.text(header_row, column).capitalize()
         location = sheet.location(header_row, column)
         if kind not in _TABLE_COLUMN_KINDS:
-            problems.add(f'unknown column kind "{sheet.text(header_row, column)}"; allowed: '
-                         + ", ".join(_TABLE_COLUMN_KINDS), location)
+            problems.add(
+                f'unknown column kind "{sheet.text(header_row, column)}"; allowed: ' + ", ".join(_TABLE_COLUMN_KINDS),
+                location,
+            )
             return None
         if kind in ("Invoer", "Uitvoer"):
             fact = sheet.text(header_row + 1, column)
             fact_location = sheet.location(header_row + 1, column)
             if fact not in types:
-                problems.add(_unknown_fact(fact, types) if fact else
-                             f"missing fact name below {kind}: name the fact this column reads or sets",
-                             fact_location)
+                problems.add(
+                    _unknown_fact(fact, types)
+                    if fact
+                    else f"missing fact name below {kind}: name the fact this column reads or sets",
+                    fact_location,
+                )
                 return None
             (inputs if kind == "Invoer" else outputs).append((fact, column))
         elif kind in extra:
@@ -319,8 +355,13 @@ def _unknown_fact(name: str, types: Collection[str]) -> str:
 
 
 def _read_rule(
-    sheet: Sheet, row: int, inputs: Columns, outputs: Columns, extra: dict[str, int],
-    types: dict[str, FactType], problems: Problems,
+    sheet: Sheet,
+    row: int,
+    inputs: Columns,
+    outputs: Columns,
+    extra: dict[str, int],
+    types: dict[str, FactType],
+    problems: Problems,
 ) -> Rule | None:
     rule_id = sheet.text(row, 1)
     id_location = sheet.location(row, 1)
@@ -333,7 +374,7 @@ def _read_rule(
         text, location = sheet.text(row, column), sheet.location(row, column)
         try:
             test = parse_input_entry(text) if text else AnyValue()
-            typed = check_input_entry(test, types[fact], types)
+            typed = check_input_entry(test, types[fact], types, subject_name=fact)
             entries.append(InputEntry(fact, text or "-", typed.node, typed.facts - {fact}, location))  # type: ignore[arg-type]
         except CellError as error:
             problems.cell(error, location)
@@ -351,13 +392,19 @@ def _read_rule(
             problems.cell(error, location)
     source = sheet.text(row, extra["Bron"])
     if not source:
-        problems.add("missing Bron: cite the WI paragraph (and the legal basis where the WI names one), e.g. §2.2",
-                     sheet.location(row, extra["Bron"]))
+        problems.add(
+            "missing Bron: cite the WI paragraph (and the legal basis where the WI names one), e.g. §2.2",
+            sheet.location(row, extra["Bron"]),
+        )
     if len(problems.items) > before:
         return None
     motivation_column = extra.get("Motivering", 0)
     return Rule(
-        rule_id=rule_id, row=row, inputs=tuple(entries), outputs=tuple(results), source=source,
+        rule_id=rule_id,
+        row=row,
+        inputs=tuple(entries),
+        outputs=tuple(results),
+        source=source,
         motivation=sheet.text(row, motivation_column) if motivation_column else "",
         motivation_location=sheet.location(row, motivation_column or 1),
         annotation=sheet.text(row, extra["Annotatie"]) if "Annotatie" in extra else "",
@@ -382,10 +429,14 @@ def _read_calculations(sheet: Sheet, types: dict[str, FactType], problems: Probl
             problems.cell(error, formula_location)
             continue
         yield Calculated(
-            fact=name, text=text, expression=typed.node,  # type: ignore[arg-type]
-            reads=typed.facts, reads_of_others=typed.member_facts,
+            fact=name,
+            text=text,
+            expression=typed.node,  # type: ignore[arg-type]
+            reads=typed.facts,
+            reads_of_others=typed.member_facts,
             source=sheet.text(row, columns["Bron"]),
-            annotation=sheet.text(row, annotation) if annotation else "", location=location,
+            annotation=sheet.text(row, annotation) if annotation else "",
+            location=location,
         )
 
 
@@ -393,8 +444,11 @@ def _read_scenarios(sheet: Sheet, glossary: dict[str, Fact], problems: Problems)
     kinds = {c: sheet.text(1, c).capitalize() for c in sheet.rows.get(1, {})}
     required = {"Scenario", "Lid"}
     if not required <= set(kinds.values()):
-        problems.add("missing header: row 1 of Tests needs Scenario, Lid, Omschrijving, Bron, then Invoer and "
-                     "Verwacht columns with fact names in row 2", sheet.location(1, 1))
+        problems.add(
+            "missing header: row 1 of Tests needs Scenario, Lid, Omschrijving, Bron, then Invoer and "
+            "Verwacht columns with fact names in row 2",
+            sheet.location(1, 1),
+        )
         return
     fixed = {kind: column for column, kind in kinds.items() if kind in ("Scenario", "Lid", "Omschrijving", "Bron")}
     fact_columns: list[tuple[str, str, int]] = []
@@ -402,13 +456,18 @@ def _read_scenarios(sheet: Sheet, glossary: dict[str, Fact], problems: Problems)
         if kind in fixed:
             continue
         if kind not in ("Invoer", "Verwacht"):
-            problems.add(f'unknown column kind "{sheet.text(1, column)}"; allowed: Scenario, Lid, Omschrijving, '
-                         "Bron, Invoer, Verwacht", sheet.location(1, column))
+            problems.add(
+                f'unknown column kind "{sheet.text(1, column)}"; allowed: Scenario, Lid, Omschrijving, '
+                "Bron, Invoer, Verwacht",
+                sheet.location(1, column),
+            )
             return
         fact = sheet.text(2, column)
         if fact not in glossary:
-            problems.add(_unknown_fact(fact, glossary) if fact else f"missing fact name below {kind}",
-                         sheet.location(2, column))
+            problems.add(
+                _unknown_fact(fact, glossary) if fact else f"missing fact name below {kind}",
+                sheet.location(2, column),
+            )
             return
         fact_columns.append((kind, fact, column))
     groups: dict[str, list[int]] = {}
@@ -425,8 +484,13 @@ def _read_scenarios(sheet: Sheet, glossary: dict[str, Fact], problems: Problems)
 
 
 def _read_scenario(
-    sheet: Sheet, scenario_id: str, rows: list[int], fixed: dict[str, int],
-    fact_columns: list[tuple[str, str, int]], glossary: dict[str, Fact], problems: Problems,
+    sheet: Sheet,
+    scenario_id: str,
+    rows: list[int],
+    fixed: dict[str, int],
+    fact_columns: list[tuple[str, str, int]],
+    glossary: dict[str, Fact],
+    problems: Problems,
 ) -> Scenario | None:
     shared: dict[str, dict[str, Value]] = {"aanvraag": {}, "referent": {}}
     members: list[ScenarioMember] = []
@@ -441,8 +505,9 @@ def _read_scenario(
                 continue
             entity = glossary[fact].entity
             if kind == "Verwacht":
-                expectation = _expectation(cell, fact, glossary[fact].type, key if entity == "gezinslid" else entity,
-                                           problems)
+                expectation = _expectation(
+                    cell, fact, glossary[fact].type, key if entity == "gezinslid" else entity, problems
+                )
                 if expectation:
                     expectations.append(expectation)
                 continue
@@ -454,8 +519,10 @@ def _read_scenario(
             elif index == 0:
                 shared[entity][fact] = value
             elif shared[entity].get(fact) != value:
-                problems.add(f"{fact} is a fact of the {entity}: give it in the scenario's first row only",
-                             cell.location)
+                problems.add(
+                    f"{fact} is a fact of the {entity}: give it in the scenario's first row only",
+                    cell.location,
+                )
         members.append(ScenarioMember(key, own))
     if "beslisdatum" not in shared["aanvraag"]:
         shared["aanvraag"]["beslisdatum"] = parse_literal_value(DEFAULT_BESLISDATUM, DATUM)
@@ -466,8 +533,11 @@ def _read_scenario(
         scenario_id=scenario_id,
         description=sheet.text(first, fixed["Omschrijving"]) if "Omschrijving" in fixed else "",
         source=sheet.text(first, fixed["Bron"]) if "Bron" in fixed else "",
-        aanvraag=shared["aanvraag"], referent=shared["referent"], members=tuple(members),
-        expectations=tuple(expectations), location=sheet.location(first, fixed["Scenario"]),
+        aanvraag=shared["aanvraag"],
+        referent=shared["referent"],
+        members=tuple(members),
+        expectations=tuple(expectations),
+        location=sheet.location(first, fixed["Scenario"]),
     )
 
 
@@ -510,4 +580,3 @@ def _check_motivations(
                 message = check(rule.motivation, visible)
                 if message:
                     problems.add(message, rule.motivation_location)
-

@@ -49,7 +49,10 @@ class HitPolicy(Enum):
     @property
     def aggregates(self) -> bool:
         return self in (
-            HitPolicy.COLLECT_SUM, HitPolicy.COLLECT_MIN, HitPolicy.COLLECT_MAX, HitPolicy.COLLECT_COUNT,
+            HitPolicy.COLLECT_SUM,
+            HitPolicy.COLLECT_MIN,
+            HitPolicy.COLLECT_MAX,
+            HitPolicy.COLLECT_COUNT,
         )
 
 

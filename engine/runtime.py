@@ -51,7 +51,10 @@ class _Durable:
             self.host = Host()
         hits: list[int] = []
         definition = {
-            name: {**rule, "run": _session_started if name == SESSION_RULE else _collector(hits, int(name[1:]))}
+            name: {
+                **rule,
+                "run": _session_started if name == SESSION_RULE else _collector(hits, int(name[1:])),
+            }
             for name, rule in network.ruleset.items()
         }
         self.host.register_rulesets({network.name: definition})
@@ -168,9 +171,7 @@ class _Run:
 
     def calculate(self, calculation: Calculated) -> None:
         kind = self.rule_base.glossary[calculation.fact].entity
-        targets = (
-            self.members if kind == "gezinslid" else [self.aanvraag if kind == "aanvraag" else self.referent]
-        )
+        targets = self.members if kind == "gezinslid" else [self.aanvraag if kind == "aanvraag" else self.referent]
         for entity in targets:
             value = evaluate(calculation.expression, self.scope(entity))
             if value is None:
@@ -212,9 +213,7 @@ class _Run:
             self._apply(table, [row for row in hits if row.table is table], entity, scope)
 
     def _apply(self, table: DecisionTable, rows: list[CompiledRow], entity: _Entity, scope: Scope) -> None:
-        hits = [
-            Hit(row.rule, {o.fact: evaluate(o.expression, scope) for o in row.rule.outputs}) for row in rows
-        ]
+        hits = [Hit(row.rule, {o.fact: evaluate(o.expression, scope) for o in row.rule.outputs}) for row in rows]
         try:
             outcome = apply_hit_policy(table, hits, self.rule_base.glossary)
         except RuleConflictError as error:
@@ -270,9 +269,7 @@ class _Run:
                 for entry, verdict in zip(rule.inputs, verdicts, strict=True):
                     if verdict is None:
                         unknown |= {f for f in (entry.fact, *entry.reads) if f not in entity.visible}
-        return tuple(
-            f for f in self.rule_base.glossary if f in _inputs_behind(unknown, self.rule_base, entity)
-        )
+        return tuple(f for f in self.rule_base.glossary if f in _inputs_behind(unknown, self.rule_base, entity))
 
 
 def _inputs_behind(facts: set[str], rule_base: RuleBase, entity: _Entity) -> set[str]:

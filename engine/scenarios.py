@@ -28,7 +28,8 @@ def scenario_case(scenario: Scenario) -> Case:
     assert not isinstance(beslisdatum, bool | tuple | str) and hasattr(beslisdatum, "toordinal")
     return Case(
         beslisdatum=beslisdatum,  # type: ignore[arg-type]
-        aanvraag=scenario.aanvraag, referent=scenario.referent,
+        aanvraag=scenario.aanvraag,
+        referent=scenario.referent,
         members=tuple(Member(m.key, m.facts) for m in scenario.members),
         label=f"scenario {scenario.scenario_id}",
     )

@@ -117,8 +117,15 @@ def _entity_json(result: EntityResult) -> dict[str, Any]:
             for rule in result.fired
         ],
         "berekeningen": [
-            {"feit": c.fact, "waarde": value_json(c.value), "formule": c.formula, "bron": c.source,
-             "werkboek": c.workbook, "blad": c.sheet, "rij": c.row}
+            {
+                "feit": c.fact,
+                "waarde": value_json(c.value),
+                "formule": c.formula,
+                "bron": c.source,
+                "werkboek": c.workbook,
+                "blad": c.sheet,
+                "rij": c.row,
+            }
             for c in result.calculations
         ],
         "ontbrekende_feiten": list(result.missing),

@@ -45,28 +45,43 @@ def verify(
         for rule in table.rules:
             if rule.rule_id in seen_rules:
                 other = seen_rules[rule.rule_id]
-                problems.append(WorkbookError(
-                    f'rule id "{rule.rule_id}" is also used in table "{other.name}" ({other.workbook}, '
-                    f'sheet "{other.sheet}"); rule ids are unique across all workbooks', rule.location))
+                problems.append(
+                    WorkbookError(
+                        f'rule id "{rule.rule_id}" is also used in table "{other.name}" ({other.workbook}, '
+                        f'sheet "{other.sheet}"); rule ids are unique across all workbooks',
+                        rule.location,
+                    )
+                )
             seen_rules[rule.rule_id] = table
         _check_table(table, glossary, problems)
-    for node in [*tables, *calculations]:
+    all_nodes: list[Node] = [*tables, *calculations]
+    for node in all_nodes:
         outputs = node.output_facts if isinstance(node, DecisionTable) else (node.fact,)
         for fact in outputs:
             if glossary[fact].is_input:
-                problem(f'{fact} is an input fact (Soort invoer) and cannot be set by "{node_name(node)}"; '
-                        "make it afgeleid in Begrippen", node)
+                problem(
+                    f'{fact} is an input fact (Soort invoer) and cannot be set by "{node_name(node)}"; '
+                    "make it afgeleid in Begrippen",
+                    node,
+                )
             elif fact in producers:
-                problem(f'{fact} is already set by "{node_name(producers[fact])}" at {producers[fact].location}; '
-                        "every derived fact is set by one table or calculation", node)
+                problem(
+                    f'{fact} is already set by "{node_name(producers[fact])}" at {producers[fact].location}; '
+                    "every derived fact is set by one table or calculation",
+                    node,
+                )
             else:
                 producers[fact] = node
     for calculation in calculations:
         _check_calculation(calculation, glossary, problems)
-    for name, fact in glossary.items():
-        if loaded_cleanly and not fact.is_input and name not in producers:
-            problems.append(WorkbookError(
-                f"{name} is afgeleid but no table or calculation sets it; set it, or make it invoer", fact.location))
+    for name, entry in glossary.items():
+        if loaded_cleanly and not entry.is_input and name not in producers:
+            problems.append(
+                WorkbookError(
+                    f"{name} is afgeleid but no table or calculation sets it; set it, or make it invoer",
+                    entry.location,
+                )
+            )
     return _order(tables, calculations, producers, problems)
 
 
@@ -81,8 +96,10 @@ def _check_table(table: DecisionTable, glossary: Mapping[str, Fact], problems: l
             problem(f"{fact} belongs to the {entity}; a table with Entiteit {table.entity} cannot set it")
         fact_type = glossary[fact].type
         if policy.gives_list and not fact_type.is_list:
-            problem(f"hit policy {policy.value} gives a list for every output, but {fact} is a "
-                    f"{fact_type.describe()}; make it a lijst van {fact_type.kind.value}")
+            problem(
+                f"hit policy {policy.value} gives a list for every output, but {fact} is a "
+                f"{fact_type.describe()}; make it a lijst van {fact_type.kind.value}"
+            )
         if not policy.gives_list and fact_type.is_list:
             problem(f"hit policy {policy.value} gives one value, but {fact} is a {fact_type.describe()}")
         if policy in (HitPolicy.COLLECT_SUM, HitPolicy.COLLECT_COUNT) and not fact_type.is_numeric:
@@ -96,23 +113,31 @@ def _check_table(table: DecisionTable, glossary: Mapping[str, Fact], problems: l
     if policy in (HitPolicy.PRIORITY, HitPolicy.OUTPUT_ORDER) and not any(
         glossary[f].type.kind is Kind.KEUZE for f in table.output_facts
     ):
-        problem(f"hit policy {policy.value} ranks by the order of an output's allowed values: "
-                "at least one output must be a keuze")
+        problem(
+            f"hit policy {policy.value} ranks by the order of an output's allowed values: "
+            "at least one output must be a keuze"
+        )
     if table.entity == "aanvraag":
         for fact in sorted(table.reads()):
             if glossary[fact].entity == "gezinslid":
-                problem(f"{fact} belongs to a gezinslid; a table with Entiteit aanvraag cannot read it "
-                        "(use enig_gezinslid, elk_gezinslid or aantal_gezinsleden in a Berekening)")
+                problem(
+                    f"{fact} belongs to a gezinslid; a table with Entiteit aanvraag cannot read it "
+                    "(use enig_gezinslid, elk_gezinslid or aantal_gezinsleden in a Berekening)"
+                )
 
 
 def _check_calculation(calculation: Calculated, glossary: Mapping[str, Fact], problems: list[NareisError]) -> None:
     if glossary[calculation.fact].entity != "gezinslid":
         for fact in sorted(calculation.reads):
             if glossary[fact].entity == "gezinslid":
-                problems.append(WorkbookError(
-                    f"{fact} belongs to a gezinslid; {calculation.fact} belongs to the "
-                    f"{glossary[calculation.fact].entity} and can read it only through enig_gezinslid, "
-                    "elk_gezinslid or aantal_gezinsleden", calculation.location))
+                problems.append(
+                    WorkbookError(
+                        f"{fact} belongs to a gezinslid; {calculation.fact} belongs to the "
+                        f"{glossary[calculation.fact].entity} and can read it only through enig_gezinslid, "
+                        "elk_gezinslid or aantal_gezinsleden",
+                        calculation.location,
+                    )
+                )
 
 
 def _order(
@@ -136,7 +161,7 @@ def _order(
         if name in levels:
             return levels[name]
         if name in visiting:
-            cycle = [*visiting[visiting.index(name):], name]
+            cycle = [*visiting[visiting.index(name) :], name]
             raise _Cycle(cycle, node)
         visiting.append(name)
         result = 1 + max((level(d) for d in depends[name]), default=0)
@@ -148,9 +173,14 @@ def _order(
         try:
             level(node)
         except _Cycle as cycle:
-            problems.append(WorkbookError(
-                "these tables and calculations depend on each other in a circle: " + " -> ".join(cycle.names)
-                + "; split one of them so that a fact is never needed to derive itself", cycle.node.location))
+            problems.append(
+                WorkbookError(
+                    "these tables and calculations depend on each other in a circle: "
+                    + " -> ".join(cycle.names)
+                    + "; split one of them so that a fact is never needed to derive itself",
+                    cycle.node.location,
+                )
+            )
             return Order(tuple(tables), tuple(calculations), {})
     by_level = sorted(range(len(tables)), key=lambda i: (levels[tables[i].name], i))
     calc_order = sorted(range(len(calculations)), key=lambda i: (levels[calculations[i].fact], i))

@@ -6,6 +6,7 @@ import datetime as dt
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -110,11 +111,11 @@ def read_workbook(path: Path) -> Workbook:
     return Workbook(path.name, tuple(sheets))
 
 
-def _merged_values(sheet: object) -> dict[tuple[int, int], object]:
+def _merged_values(sheet: Any) -> dict[tuple[int, int], object]:
     """Every cell of a merged range gets the value of its top-left cell."""
     spread: dict[tuple[int, int], object] = {}
-    for merged_range in getattr(sheet, "merged_cells").ranges:
-        top_left = getattr(sheet, "cell")(merged_range.min_row, merged_range.min_col).value
+    for merged_range in sheet.merged_cells.ranges:
+        top_left = sheet.cell(merged_range.min_row, merged_range.min_col).value
         for row in range(merged_range.min_row, merged_range.max_row + 1):
             for column in range(merged_range.min_col, merged_range.max_col + 1):
                 spread[(row, column)] = top_left

@@ -100,7 +100,7 @@ def _render_pdf(html: str) -> bytes:
 
 
 def _render_docx(document: str, context: Mapping[str, Any]) -> bytes:
-    from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+    from docxtpl import DocxTemplate
 
     template = DocxTemplate(str(TEMPLATES / "docx" / f"{document}.docx"))
     template.render({**context, "formaat": "docx"}, jinja_env=document_environment("docx"))

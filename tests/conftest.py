@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from factory import TableSpec, WorkbookSpec, write_workbook  # noqa: E402
+from factory import TableSpec, WorkbookSpec, write_workbook
 
 GLOSSARY = [
     ("zaaknummer", "aanvraag", "tekst", "", "Zaaknummer", "invoer"),
@@ -27,17 +27,28 @@ GLOSSARY = [
 
 TABLES = [
     TableSpec(
-        "Nareistermijn", sheet="Nareistermijn", kinds=("Invoer", "Invoer", "Uitvoer", "Bron", "Motivering"),
+        "Nareistermijn",
+        sheet="Nareistermijn",
+        kinds=("Invoer", "Invoer", "Uitvoer", "Bron", "Motivering"),
         facts=("status_referent", "datum_indiening", "termijn", "", ""),
         rows=[
-            ("2.2-01", "vluchteling", "> nareistermijn_einde + 2 weken", "te_laat", "§2.2; art. 29c lid 1 Vw",
-             "U heeft de aanvraag op {{ datum_indiening|datum }} ingediend."),
+            (
+                "2.2-01",
+                "vluchteling",
+                "> nareistermijn_einde + 2 weken",
+                "te_laat",
+                "§2.2; art. 29c lid 1 Vw",
+                "U heeft de aanvraag op {{ datum_indiening|datum }} ingediend.",
+            ),
             ("2.2-02", "vluchteling", "<= nareistermijn_einde + 2 weken", "op_tijd", "§2.2", ""),
             ("2.2-03", "subsidiair", "-", "op_tijd", "§2.3", ""),
         ],
     ),
     TableSpec(
-        "Uitkomst", sheet="Uitkomst", hit_policy="P", kinds=("Invoer", "Invoer", "Uitvoer", "Bron"),
+        "Uitkomst",
+        sheet="Uitkomst",
+        hit_policy="P",
+        kinds=("Invoer", "Invoer", "Uitvoer", "Bron"),
         facts=("termijn", "identiteit_aannemelijk", "uitkomst", ""),
         rows=[
             ("E-01", "te_laat", "-", "afwijzen", "§2.2"),
@@ -47,7 +58,9 @@ TABLES = [
         ],
     ),
     TableSpec(
-        "Broers en zussen", sheet="Broers", hit_policy="F",
+        "Broers en zussen",
+        sheet="Broers",
+        hit_policy="F",
         kinds=("Invoer", "Invoer", "Invoer", "Uitvoer", "Bron"),
         facts=("relatie", "ouders_afgewezen", "uitkomst", "eindoordeel", ""),
         rows=[
@@ -59,14 +72,16 @@ TABLES = [
 
 CALCULATIONS = [
     ("nareistermijn_einde", "einde_termijn(datum_verlening, 3 maanden)", "§2.2"),
-    ("ouders_afgewezen", "aantal_gezinsleden(relatie = ouder) > 0 en elk_gezinslid(niet(relatie = ouder) of "
-     "uitkomst = afwijzen)", "§4.1"),
+    (
+        "ouders_afgewezen",
+        "aantal_gezinsleden(relatie = ouder) > 0 en elk_gezinslid(niet(relatie = ouder) of uitkomst = afwijzen)",
+        "§4.1",
+    ),
 ]
 
 
 def base_spec(**changes: object) -> WorkbookSpec:
-    spec = WorkbookSpec("H2_test.xlsx", glossary=list(GLOSSARY), tables=list(TABLES),
-                        calculations=list(CALCULATIONS))
+    spec = WorkbookSpec("H2_test.xlsx", glossary=list(GLOSSARY), tables=list(TABLES), calculations=list(CALCULATIONS))
     for key, value in changes.items():
         setattr(spec, key, value)
     return spec

@@ -13,20 +13,51 @@ from factory import write_workbook
 from engine.cli import main
 
 SCENARIO_KINDS = ("Invoer", "Invoer", "Invoer", "Invoer", "Invoer", "Invoer", "Verwacht", "Verwacht")
-SCENARIO_FACTS = ("beslisdatum", "datum_indiening", "status_referent", "datum_verlening", "relatie",
-                  "identiteit_aannemelijk", "uitkomst", "eindoordeel")
+SCENARIO_FACTS = (
+    "beslisdatum",
+    "datum_indiening",
+    "status_referent",
+    "datum_verlening",
+    "relatie",
+    "identiteit_aannemelijk",
+    "uitkomst",
+    "eindoordeel",
+)
 
 
 def scenario_tables(tmp_path: Path, expected_sibling: str = "afwijzen") -> Path:
     rows = [
-        ("S-1", "vrouw", "Tijdig, identiteit aannemelijk", "§2.2", "2026-11-01", "2026-08-01", "vluchteling",
-         "2026-05-01", "echtgenoot", "ja", "inwilligen", "inwilligen"),
-        ("S-2", "zus", "Ouders afgewezen", "§4.1", "2026-11-01", "2026-08-01", "vluchteling", "2026-05-01",
-         "kind", "ja", "inwilligen", expected_sibling),
+        (
+            "S-1",
+            "vrouw",
+            "Tijdig, identiteit aannemelijk",
+            "§2.2",
+            "2026-11-01",
+            "2026-08-01",
+            "vluchteling",
+            "2026-05-01",
+            "echtgenoot",
+            "ja",
+            "inwilligen",
+            "inwilligen",
+        ),
+        (
+            "S-2",
+            "zus",
+            "Ouders afgewezen",
+            "§4.1",
+            "2026-11-01",
+            "2026-08-01",
+            "vluchteling",
+            "2026-05-01",
+            "kind",
+            "ja",
+            "inwilligen",
+            expected_sibling,
+        ),
         ("S-2", "vader", "", "", None, None, None, None, "ouder", "nee", "afwijzen", None),
     ]
-    write_workbook(tmp_path, base_spec(scenarios=rows, scenario_kinds=SCENARIO_KINDS,
-                                       scenario_facts=SCENARIO_FACTS))
+    write_workbook(tmp_path, base_spec(scenarios=rows, scenario_kinds=SCENARIO_KINDS, scenario_facts=SCENARIO_FACTS))
     return tmp_path
 
 
@@ -41,8 +72,9 @@ CASE = {
 def test_check_passes_with_a_summary(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(scenario_tables(tmp_path))])
     assert result.exit_code == 0, result.output
-    assert result.output == ("1 workbooks, 12 facts, 3 tables, 9 rules, 2 calculations; "
-                             "scenarios: 2 passed, 0 failed\n")
+    assert result.output == (
+        "1 workbooks, 12 facts, 3 tables, 9 rules, 2 calculations; scenarios: 2 passed, 0 failed\n"
+    )
 
 
 def test_check_reports_a_failing_scenario_with_its_cell(tmp_path: Path) -> None:
@@ -58,8 +90,10 @@ def test_check_reports_workbook_problems_with_exit_code_1(tmp_path: Path) -> Non
     (tmp_path / "kapot.xlsx").write_text("geen excel")
     result = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert result.exit_code == 1
-    assert result.output == ("Error: 1 problem in the decision tables:\n"
-                             "kapot.xlsx: cannot read this file as an Excel workbook (.xlsx): File is not a zip file\n")
+    assert result.output == (
+        "Error: 1 problem in the decision tables:\n"
+        "kapot.xlsx: cannot read this file as an Excel workbook (.xlsx): File is not a zip file\n"
+    )
 
 
 def test_decide_prints_json_with_the_whole_trace(tables_dir: Path, tmp_path: Path) -> None:
@@ -77,12 +111,15 @@ def test_decide_prints_json_with_the_whole_trace(tables_dir: Path, tmp_path: Pat
 def test_decide_text(tables_dir: Path, tmp_path: Path) -> None:
     case = tmp_path / "zaak.json"
     case.write_text(json.dumps(CASE))
-    result = CliRunner().invoke(main, ["decide", str(case), "--tables", str(tables_dir), "--format", "text",
-                                       "--beslisdatum", "2026-11-02"])
+    result = CliRunner().invoke(
+        main,
+        ["decide", str(case), "--tables", str(tables_dir), "--format", "text", "--beslisdatum", "2026-11-02"],
+    )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].startswith("Beslisdatum 2026-11-02  (tabellen ")
     assert result.output.splitlines()[1:] == [
-        "", "vrouw: afwijzen",
+        "",
+        "vrouw: afwijzen",
         "    1. 2.2-01     Nareistermijn (§2.2; art. 29c lid 1 Vw)",
         "    2. E-01       Uitkomst (§2.2)",
         "    3. 4.1-02     Broers en zussen (§4.1)",
@@ -94,15 +131,15 @@ def test_a_bad_case_exits_2_and_decides_nothing(tables_dir: Path, tmp_path: Path
     case.write_text(json.dumps({**CASE, "aanvraag": {"datum_indiening": "20-08-2026"}}))
     result = CliRunner().invoke(main, ["decide", str(case), "--tables", str(tables_dir)])
     assert result.exit_code == 2
-    assert result.output == ("Error: The case is not valid:\n"
-                             'aanvraag.datum_indiening: expected a date like 2012-05-01, got "20-08-2026"\n')
+    assert result.output == (
+        'Error: The case is not valid:\naanvraag.datum_indiening: expected a date like 2012-05-01, got "20-08-2026"\n'
+    )
 
 
 def test_a_bad_beslisdatum_on_the_command_line_is_a_usage_error(tables_dir: Path, tmp_path: Path) -> None:
     case = tmp_path / "zaak.json"
     case.write_text(json.dumps(CASE))
-    result = CliRunner().invoke(main, ["decide", str(case), "--tables", str(tables_dir),
-                                       "--beslisdatum", "2026-02-31"])
+    result = CliRunner().invoke(main, ["decide", str(case), "--tables", str(tables_dir), "--beslisdatum", "2026-02-31"])
     assert result.exit_code == 2
     assert "Invalid value for '--beslisdatum'" in result.output
 

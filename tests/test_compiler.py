@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from factory import TableSpec, WorkbookSpec, write_workbook
@@ -28,10 +27,33 @@ GLOSSARY = [
 ]
 
 ENTRIES = {
-    "n": ["5", "!= 5", "< 5", "<= 5", "> 5.5", ">= -1", "[1..5]", "(1..5)", "]1..5[", "[1..5)", "1, 3, > 8",
-          "not(1, 3)", "not([1..5])", "< grens", "> grens * 2 - 1", "grens", "-"],
-    "d": ["2026-06-12", "< peildatum", "> peildatum + 3 maanden", "[peildatum..peildatum + 2 weken]",
-          "not(< peildatum - 1 jaar)", ">= 2026-01-31 + 1 maand"],
+    "n": [
+        "5",
+        "!= 5",
+        "< 5",
+        "<= 5",
+        "> 5.5",
+        ">= -1",
+        "[1..5]",
+        "(1..5)",
+        "]1..5[",
+        "[1..5)",
+        "1, 3, > 8",
+        "not(1, 3)",
+        "not([1..5])",
+        "< grens",
+        "> grens * 2 - 1",
+        "grens",
+        "-",
+    ],
+    "d": [
+        "2026-06-12",
+        "< peildatum",
+        "> peildatum + 3 maanden",
+        "[peildatum..peildatum + 2 weken]",
+        "not(< peildatum - 1 jaar)",
+        ">= 2026-01-31 + 1 maand",
+    ],
     "k": ["rood", '"groen"', "rood, blauw", "not(rood)", "!= blauw"],
     "t": ["3 maanden", "P3M, P2W", "not(90 dagen)"],
 }
@@ -41,8 +63,13 @@ ENTRIES = {
 def rule_base(tmp_path_factory: pytest.TempPathFactory) -> RuleBase:
     directory = tmp_path_factory.mktemp("compiler")
     tables = [
-        TableSpec(f"T_{fact}", hit_policy="C", kinds=("Invoer", "Uitvoer", "Bron"), facts=(fact, "geraakt", ""),
-                  rows=[(f"{fact}-{i}", entry, f'"{fact}-{i}"', "§0") for i, entry in enumerate(entries)])
+        TableSpec(
+            f"T_{fact}",
+            hit_policy="C",
+            kinds=("Invoer", "Uitvoer", "Bron"),
+            facts=(fact, "geraakt", ""),
+            rows=[(f"{fact}-{i}", entry, f'"{fact}-{i}"', "§0") for i, entry in enumerate(entries)],
+        )
         for fact, entries in ENTRIES.items()
     ]
     # One C table may set geraakt; the others set their own list facts.
@@ -57,14 +84,20 @@ def rule_base(tmp_path_factory: pytest.TempPathFactory) -> RuleBase:
 
 def fired_and_expected(rule_base: RuleBase, facts: dict[str, object]) -> tuple[list[str], list[str]]:
     peildatum = dt.date(2026, 6, 1)
-    decision = engine_for(rule_base).decide(Case(
-        peildatum, {"beslisdatum": peildatum, "peildatum": peildatum}, {},
-        (Member("lid", {k: v for k, v in facts.items() if v is not None}),),  # type: ignore[misc]
-    ))
+    decision = engine_for(rule_base).decide(
+        Case(
+            peildatum,
+            {"beslisdatum": peildatum, "peildatum": peildatum},
+            {},
+            (Member("lid", {k: v for k, v in facts.items() if v is not None}),),  # type: ignore[misc]
+        )
+    )
     fired = sorted(r.rule_id for r in decision.gezinsleden[0].fired)
     visible = {k: v for k, v in facts.items() if v is not None} | {"peildatum": peildatum}
     expected = sorted(
-        rule.rule_id for table in rule_base.tables for rule in table.rules
+        rule.rule_id
+        for table in rule_base.tables
+        for rule in table.rules
         if all(matches(e.test, visible.get(e.fact), Scope(visible)) is True for e in rule.inputs)  # type: ignore[arg-type]
     )
     return fired, expected
@@ -79,7 +112,11 @@ durations = st.one_of(st.none(), st.sampled_from(["P3M", "P14D", "P90D", "P1Y"])
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(n=numbers, grens=numbers, d=dates, k=choices, t=durations)
 def test_durable_rules_fires_exactly_the_matching_rows(
-    rule_base: RuleBase, n: Decimal | None, grens: Decimal | None, d: dt.date | None, k: str | None,
+    rule_base: RuleBase,
+    n: Decimal | None,
+    grens: Decimal | None,
+    d: dt.date | None,
+    k: str | None,
     t: str | None,
 ) -> None:
     from engine.expressions import parse_duration
@@ -90,10 +127,10 @@ def test_durable_rules_fires_exactly_the_matching_rows(
 
 
 def test_known_examples(rule_base: RuleBase) -> None:
-    fired, _ = fired_and_expected(rule_base, {"n": Decimal(5), "grens": Decimal(3), "d": dt.date(2026, 2, 28),
-                                              "k": "groen", "t": None})
-    assert [f for f in fired if f.startswith("n-")] == [
-        "n-0", "n-11", "n-16", "n-3", "n-5", "n-6"]
+    fired, _ = fired_and_expected(
+        rule_base, {"n": Decimal(5), "grens": Decimal(3), "d": dt.date(2026, 2, 28), "k": "groen", "t": None}
+    )
+    assert [f for f in fired if f.startswith("n-")] == ["n-0", "n-11", "n-16", "n-3", "n-5", "n-6"]
     # 2026-01-31 + 1 maand is 2026-02-28: the calendar month ends early, it does not overflow into March.
     assert "d-5" in fired
     assert [f for f in fired if f.startswith("k-")] == ["k-1", "k-3", "k-4"]
@@ -108,8 +145,9 @@ def test_the_ruleset_is_plain_json_with_one_rule_per_row(rule_base: RuleBase) ->
     network = compile_network(rule_base)
     rows = sum(len(t.rules) for t in rule_base.tables)
     assert len(network.ruleset) == rows + 1  # plus the rule that opens a session
-    by_entry = {row.rule.inputs[0].text: network.ruleset[f"r{row.index}"]["all"][0]["m"]["$and"][2:]
-                for row in network.rows}
+    by_entry = {
+        row.rule.inputs[0].text: network.ruleset[f"r{row.index}"]["all"][0]["m"]["$and"][2:] for row in network.rows
+    }
     assert by_entry["[1..5)"] == [{"$and": [{"$gte": {"n": 100000000}}, {"$lt": {"n": 500000000}}]}]
     assert by_entry["not(1, 3)"] == [{"$and": [{"$neq": {"n": 100000000}}, {"$neq": {"n": 300000000}}]}]
     assert by_entry["< grens"] == [{"$and": [{"$ex": {"grens": 1}}, {"$lt": {"n": {"$m": "grens"}}}]}]

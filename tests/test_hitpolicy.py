@@ -22,8 +22,13 @@ ROWS = [
 ]
 
 
-def rule_base(tmp_path: Path, policy: str, outputs: tuple[str, ...], list_outputs: bool,
-              rows: list[tuple[str, ...]] = ROWS):
+def rule_base(
+    tmp_path: Path,
+    policy: str,
+    outputs: tuple[str, ...],
+    list_outputs: bool,
+    rows: list[tuple[str, ...]] = ROWS,
+):
     suffix = "lijst van " if list_outputs else ""
     glossary = [
         ("n", "gezinslid", "getal", "", "Invoer", "invoer"),
@@ -33,17 +38,33 @@ def rule_base(tmp_path: Path, policy: str, outputs: tuple[str, ...], list_output
     glossary = [g for g in glossary if g[0] == "n" or g[0] in outputs]
     columns = {"niveau": 2, "punten": 3}
     table_rows = [(r[0], r[1], *(r[columns[o]] for o in outputs), r[4]) for r in rows]
-    table = TableSpec("T", hit_policy=policy, kinds=("Invoer", *("Uitvoer",) * len(outputs), "Bron"),
-                      facts=("n", *outputs, ""), rows=table_rows)
+    table = TableSpec(
+        "T",
+        hit_policy=policy,
+        kinds=("Invoer", *("Uitvoer",) * len(outputs), "Bron"),
+        facts=("n", *outputs, ""),
+        rows=table_rows,
+    )
     write_workbook(tmp_path, WorkbookSpec("H.xlsx", glossary=glossary, tables=[table]))
     return load_rule_base(tmp_path)
 
 
-def run(tmp_path: Path, policy: str, outputs: tuple[str, ...], n: int, list_outputs: bool = False,
-        rows: list[tuple[str, ...]] = ROWS) -> dict[str, Value]:
+def run(
+    tmp_path: Path,
+    policy: str,
+    outputs: tuple[str, ...],
+    n: int,
+    list_outputs: bool = False,
+    rows: list[tuple[str, ...]] = ROWS,
+) -> dict[str, Value]:
     base = rule_base(tmp_path, policy, outputs, list_outputs, rows)
-    case = Case(dt.date(2026, 11, 1), {"beslisdatum": dt.date(2026, 11, 1)}, {},
-                (Member("lid", {"n": Decimal(n)}),), label="zaak-1")
+    case = Case(
+        dt.date(2026, 11, 1),
+        {"beslisdatum": dt.date(2026, 11, 1)},
+        {},
+        (Member("lid", {"n": Decimal(n)}),),
+        label="zaak-1",
+    )
     decision = decide(case, base)
     member = decision.gezinsleden[0]
     return {f: member.facts[f] for f in outputs if f in member.facts}
@@ -72,8 +93,11 @@ def test_any_with_equal_outputs(tmp_path: Path) -> None:
 
 
 def test_any_with_different_outputs_is_a_violation(tmp_path: Path) -> None:
-    with pytest.raises(RuleConflictError, match=r"hit policy A allows several matching rules only when they set "
-                                                r"the same outputs, but rules R-1 \(row 8\), R-2"):
+    with pytest.raises(
+        RuleConflictError,
+        match=r"hit policy A allows several matching rules only when they set "
+        r"the same outputs, but rules R-1 \(row 8\), R-2",
+    ):
         run(tmp_path, "A", ("niveau",), 7)
 
 
@@ -87,27 +111,34 @@ def test_first_takes_the_first_match_in_table_order(tmp_path: Path) -> None:
 
 def test_rule_order_lists_every_match_in_table_order(tmp_path: Path) -> None:
     assert run(tmp_path, "R", ("niveau", "punten"), 7, list_outputs=True) == {
-        "niveau": ("laag", "hoog", "midden"), "punten": (10, 20, 5)}
+        "niveau": ("laag", "hoog", "midden"),
+        "punten": (10, 20, 5),
+    }
 
 
 def test_output_order_lists_every_match_by_priority(tmp_path: Path) -> None:
     assert run(tmp_path, "O", ("niveau", "punten"), 7, list_outputs=True) == {
-        "niveau": ("hoog", "midden", "laag"), "punten": (20, 5, 10)}
+        "niveau": ("hoog", "midden", "laag"),
+        "punten": (20, 5, 10),
+    }
 
 
 def test_collect_without_matches_is_the_empty_list(tmp_path: Path) -> None:
     assert run(tmp_path, "C", ("niveau",), 0, list_outputs=True) == {"niveau": ()}
 
 
-@pytest.mark.parametrize(("policy", "n", "expected"), [
-    ("C+", 7, {"punten": 35}),
-    ("C<", 7, {"punten": 5}),
-    ("C>", 7, {"punten": 20}),
-    ("C#", 7, {"punten": 3}),
-    ("C#", 0, {"punten": 0}),
-    ("C+", 0, {}),
-    ("C<", 0, {}),
-])
+@pytest.mark.parametrize(
+    ("policy", "n", "expected"),
+    [
+        ("C+", 7, {"punten": 35}),
+        ("C<", 7, {"punten": 5}),
+        ("C>", 7, {"punten": 20}),
+        ("C#", 7, {"punten": 3}),
+        ("C#", 0, {"punten": 0}),
+        ("C+", 0, {}),
+        ("C<", 0, {}),
+    ],
+)
 def test_collect_aggregations(tmp_path: Path, policy: str, n: int, expected: dict[str, Value]) -> None:
     assert run(tmp_path, policy, ("punten",), n) == expected
 

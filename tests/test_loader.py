@@ -31,7 +31,11 @@ def test_the_base_workbook_loads_in_dependency_order(tables_dir: Path) -> None:
     rule_base = load_directory(tables_dir)
     assert [t.name for t in rule_base.tables] == ["Nareistermijn", "Uitkomst", "Broers en zussen"]
     assert rule_base.levels == {
-        "nareistermijn_einde": 1, "Nareistermijn": 2, "Uitkomst": 3, "ouders_afgewezen": 4, "Broers en zussen": 5,
+        "nareistermijn_einde": 1,
+        "Nareistermijn": 2,
+        "Uitkomst": 3,
+        "ouders_afgewezen": 4,
+        "Broers en zussen": 5,
     }
     assert len(rule_base.content_hash) == 64
 
@@ -45,8 +49,10 @@ def test_bad_hit_policy(tmp_path: Path) -> None:
 
 
 def test_unknown_fact_in_a_column_header(tmp_path: Path) -> None:
-    write_workbook(tmp_path, base_spec(tables=with_table(
-        0, facts=("status_referentt", "datum_indiening", "termijn", "", ""))))
+    write_workbook(
+        tmp_path,
+        base_spec(tables=with_table(0, facts=("status_referentt", "datum_indiening", "termijn", "", ""))),
+    )
     assert problems_of(tmp_path) == [
         'H2_test.xlsx, sheet "Nareistermijn", cell B7: unknown fact "status_referentt"; did you mean status_referent?'
     ]
@@ -60,16 +66,18 @@ def test_type_mismatch_unclosed_range_and_unknown_value_are_all_reported(tmp_pat
     ]
     write_workbook(tmp_path, base_spec(tables=with_table(0, rows=rows)))
     assert problems_of(tmp_path) == [
-        'H2_test.xlsx, sheet "Nareistermijn", cell C8: cannot compare datum with getal: the tested fact is a datum, '
-        "3 is a getal",
-        'H2_test.xlsx, sheet "Nareistermijn", cell C9: range not closed: expected \']\', \'[\' or \')\'',
+        'H2_test.xlsx, sheet "Nareistermijn", cell C8: cannot compare datum with getal: datum_indiening is a '
+        "datum, 3 is a getal",
+        "H2_test.xlsx, sheet \"Nareistermijn\", cell C9: range not closed: expected ']', '[' or ')'",
         'H2_test.xlsx, sheet "Nareistermijn", cell B10: unknown fact or value "vluchtelin"; known values of keuze: '
         'vluchteling, subsidiair; did you mean "vluchteling"?',
     ]
 
 
 def test_missing_header(tmp_path: Path) -> None:
-    write_workbook(tmp_path, base_spec(tables=with_table(0, kinds=("Invoer", "Invoer", "Uitvoer", "Bron", "Motivatie"))))
+    write_workbook(
+        tmp_path, base_spec(tables=with_table(0, kinds=("Invoer", "Invoer", "Uitvoer", "Bron", "Motivatie")))
+    )
     assert problems_of(tmp_path) == [
         'H2_test.xlsx, sheet "Nareistermijn", cell F6: unknown column kind "Motivatie"; '
         "allowed: Invoer, Uitvoer, Bron, Motivering, Annotatie"
@@ -102,8 +110,16 @@ def test_duplicate_rule_id_within_and_across_tables(tmp_path: Path) -> None:
 
 def test_duplicate_glossary_entry_names_both_cells(tmp_path: Path) -> None:
     write_workbook(tmp_path, base_spec())
-    write_workbook(tmp_path, replace(base_spec(), name="H3_test.xlsx", tables=[], calculations=[],
-                                     glossary=[("relatie", "gezinslid", "tekst", "", "Nogmaals", "invoer")]))
+    write_workbook(
+        tmp_path,
+        replace(
+            base_spec(),
+            name="H3_test.xlsx",
+            tables=[],
+            calculations=[],
+            glossary=[("relatie", "gezinslid", "tekst", "", "Nogmaals", "invoer")],
+        ),
+    )
     assert problems_of(tmp_path) == [
         'H3_test.xlsx, sheet "Begrippen", cell A2: "relatie" is already defined at H2_test.xlsx, '
         'sheet "Begrippen", cell A7; define every fact once'
@@ -135,7 +151,9 @@ def test_excel_dates_numbers_as_text_stray_spaces_merged_cells_and_empty_rows(tm
     table = rule_base.tables[0]
     assert [r.rule_id for r in table.rules] == ["2.2-01", "2.2-02", "2.2-03"]
     assert [(e.fact, e.text) for e in table.rules[2].inputs] == [
-        ("status_referent", "subsidiair"), ("datum_indiening", "2026-06-12")]
+        ("status_referent", "subsidiair"),
+        ("datum_indiening", "2026-06-12"),
+    ]
 
 
 def test_merged_cells_spread_their_value(tmp_path: Path) -> None:
@@ -148,7 +166,11 @@ def test_merged_cells_spread_their_value(tmp_path: Path) -> None:
     sheet.merge_cells("B8:B9")  # both rules test vluchteling
     book.save(path)
     rule_base = load_directory(tmp_path)
-    assert [r.inputs[0].text for r in rule_base.tables[0].rules] == ["vluchteling", "vluchteling", "subsidiair"]
+    assert [r.inputs[0].text for r in rule_base.tables[0].rules] == [
+        "vluchteling",
+        "vluchteling",
+        "subsidiair",
+    ]
 
 
 def test_formula_without_cached_value_is_an_error(tmp_path: Path) -> None:
@@ -174,8 +196,10 @@ def test_an_empty_directory(tmp_path: Path) -> None:
 
 
 def test_input_fact_set_by_a_table_and_cycles(tmp_path: Path) -> None:
-    glossary = [g if g[0] != "termijn" else ("termijn", "gezinslid", "keuze", "te_laat, op_tijd", "", "invoer")
-                for g in GLOSSARY]
+    glossary = [
+        g if g[0] != "termijn" else ("termijn", "gezinslid", "keuze", "te_laat, op_tijd", "", "invoer")
+        for g in GLOSSARY
+    ]
     write_workbook(tmp_path, base_spec(glossary=glossary))
     assert problems_of(tmp_path) == [
         'H2_test.xlsx, sheet "Nareistermijn", cell B1: termijn is an input fact (Soort invoer) and cannot be set '
@@ -184,9 +208,12 @@ def test_input_fact_set_by_a_table_and_cycles(tmp_path: Path) -> None:
 
 
 def test_a_cycle_between_tables_is_named(tmp_path: Path) -> None:
-    tables = with_table(0, kinds=("Invoer", "Invoer", "Invoer", "Uitvoer", "Bron", "Motivering"),
-                        facts=("status_referent", "datum_indiening", "uitkomst", "termijn", "", ""),
-                        rows=[("2.2-01", "vluchteling", "-", "-", "te_laat", "§2.2", "")])
+    tables = with_table(
+        0,
+        kinds=("Invoer", "Invoer", "Invoer", "Uitvoer", "Bron", "Motivering"),
+        facts=("status_referent", "datum_indiening", "uitkomst", "termijn", "", ""),
+        rows=[("2.2-01", "vluchteling", "-", "-", "te_laat", "§2.2", "")],
+    )
     write_workbook(tmp_path, base_spec(tables=tables))
     assert problems_of(tmp_path) == [
         'H2_test.xlsx, sheet "Nareistermijn", cell B1: these tables and calculations depend on each other in a '

@@ -18,8 +18,13 @@ def case(*members: Member, indiening: dt.date | None = dt.date(2026, 8, 1)) -> C
     aanvraag: dict[str, object] = {"beslisdatum": BESLISDATUM, "zaaknummer": "Z-1"}
     if indiening:
         aanvraag["datum_indiening"] = indiening
-    return Case(BESLISDATUM, aanvraag,  # type: ignore[arg-type]
-                {"status_referent": "vluchteling", "datum_verlening": dt.date(2026, 5, 1)}, members, label="Z-1")
+    return Case(
+        BESLISDATUM,
+        aanvraag,  # type: ignore[arg-type]
+        {"status_referent": "vluchteling", "datum_verlening": dt.date(2026, 5, 1)},
+        members,
+        label="Z-1",
+    )
 
 
 def outcome(decision: Decision, key: str, fact: str) -> object:
@@ -27,29 +32,51 @@ def outcome(decision: Decision, key: str, fact: str) -> object:
 
 
 def test_a_table_reads_what_an_earlier_table_and_a_calculation_derived(tables_dir: Path) -> None:
-    decision = decide(case(Member("vrouw", {"relatie": "echtgenoot", "identiteit_aannemelijk": "ja"})),
-                      load_rule_base(tables_dir))
+    decision = decide(
+        case(Member("vrouw", {"relatie": "echtgenoot", "identiteit_aannemelijk": "ja"})),
+        load_rule_base(tables_dir),
+    )
     assert decision.aanvraag.facts["nareistermijn_einde"] == dt.date(2026, 8, 1)
     member = decision.gezinsleden[0]
     assert (member.facts["termijn"], member.facts["uitkomst"], member.facts["eindoordeel"]) == (
-        "op_tijd", "inwilligen", "inwilligen")
+        "op_tijd",
+        "inwilligen",
+        "inwilligen",
+    )
     assert [(r.table, r.rule_id) for r in member.fired] == [
-        ("Nareistermijn", "2.2-02"), ("Uitkomst", "E-04"), ("Broers en zussen", "4.1-02")]
+        ("Nareistermijn", "2.2-02"),
+        ("Uitkomst", "E-04"),
+        ("Broers en zussen", "4.1-02"),
+    ]
 
 
 def test_the_trace_names_workbook_sheet_row_source_and_facts(tables_dir: Path) -> None:
-    decision = decide(case(Member("vrouw", {"relatie": "echtgenoot"}), indiening=dt.date(2026, 8, 20)),
-                      load_rule_base(tables_dir))
+    decision = decide(
+        case(Member("vrouw", {"relatie": "echtgenoot"}), indiening=dt.date(2026, 8, 20)),
+        load_rule_base(tables_dir),
+    )
     fired = decision.gezinsleden[0].fired[0]
-    assert (fired.order, fired.table, fired.rule_id, fired.workbook, fired.sheet, fired.row, fired.source) == (
-        1, "Nareistermijn", "2.2-01", "H2_test.xlsx", "Nareistermijn", 8, "§2.2; art. 29c lid 1 Vw")
-    assert fired.matched == {"datum_indiening": dt.date(2026, 8, 20), "nareistermijn_einde": dt.date(2026, 8, 1),
-                             "status_referent": "vluchteling"}
+    assert (
+        fired.order,
+        fired.table,
+        fired.rule_id,
+        fired.workbook,
+        fired.sheet,
+        fired.row,
+        fired.source,
+    ) == (1, "Nareistermijn", "2.2-01", "H2_test.xlsx", "Nareistermijn", 8, "§2.2; art. 29c lid 1 Vw")
+    assert fired.matched == {
+        "datum_indiening": dt.date(2026, 8, 20),
+        "nareistermijn_einde": dt.date(2026, 8, 1),
+        "status_referent": "vluchteling",
+    }
     assert fired.set == {"termijn": "te_laat"}
     assert fired.motivation == "U heeft de aanvraag op {{ datum_indiening|datum }} ingediend."
 
 
-def test_a_sibling_is_refused_when_the_parents_refusal_is_derived_later_in_the_chain(tables_dir: Path) -> None:
+def test_a_sibling_is_refused_when_the_parents_refusal_is_derived_later_in_the_chain(
+    tables_dir: Path,
+) -> None:
     # The sibling comes first in the case and is fine on its own; the parents' refusal is only known after two
     # tables have run for them. The sibling's rule must wait for it.
     members = (
@@ -84,26 +111,35 @@ def test_an_unknown_fact_blocks_its_rules_and_is_listed_as_missing(tables_dir: P
 
 
 def test_missing_derived_facts_are_traced_back_to_the_inputs_behind_them(tables_dir: Path) -> None:
-    decision = decide(case(Member("vrouw", {"relatie": "echtgenoot", "identiteit_aannemelijk": "ja"}),
-                           indiening=None), load_rule_base(tables_dir))
+    decision = decide(
+        case(Member("vrouw", {"relatie": "echtgenoot", "identiteit_aannemelijk": "ja"}), indiening=None),
+        load_rule_base(tables_dir),
+    )
     member = decision.gezinsleden[0]
     assert "termijn" not in member.facts
     assert member.missing == ("datum_indiening",)
 
 
 def test_onbekend_is_a_value_not_a_missing_fact(tables_dir: Path) -> None:
-    decision = decide(case(Member("vrouw", {"relatie": "echtgenoot", "identiteit_aannemelijk": "onbekend"})),
-                      load_rule_base(tables_dir))
+    decision = decide(
+        case(Member("vrouw", {"relatie": "echtgenoot", "identiteit_aannemelijk": "onbekend"})),
+        load_rule_base(tables_dir),
+    )
     assert outcome(decision, "vrouw", "uitkomst") == "herstel_verzuim"
     assert decision.gezinsleden[0].missing == ()
 
 
 def test_the_same_case_and_tables_give_byte_identical_results(tables_dir: Path, tmp_path: Path) -> None:
     rule_base = load_rule_base(tables_dir)
-    data = {"beslisdatum": "2026-11-01", "aanvraag": {"datum_indiening": "2026-08-20"},
-            "referent": {"status_referent": "vluchteling", "datum_verlening": "2026-05-01"},
-            "gezinsleden": [{"id": "b", "relatie": "kind"}, {"id": "a", "relatie": "ouder",
-                                                              "identiteit_aannemelijk": "nee"}]}
+    data = {
+        "beslisdatum": "2026-11-01",
+        "aanvraag": {"datum_indiening": "2026-08-20"},
+        "referent": {"status_referent": "vluchteling", "datum_verlening": "2026-05-01"},
+        "gezinsleden": [
+            {"id": "b", "relatie": "kind"},
+            {"id": "a", "relatie": "ouder", "identiteit_aannemelijk": "nee"},
+        ],
+    }
     first = json.dumps(decide(read_case(data, rule_base), rule_base).to_json(), sort_keys=True)
     copy = tmp_path / "kopie"
     shutil.copytree(tables_dir, copy)
@@ -121,8 +157,10 @@ def _resident_kib() -> int:
 def test_five_thousand_cases_in_one_process_with_flat_memory(tables_dir: Path) -> None:
     rule_base = load_rule_base(tables_dir)
     engine = engine_for(rule_base)
-    members = (Member("zus", {"relatie": "kind", "identiteit_aannemelijk": "ja"}),
-               Member("moeder", {"relatie": "ouder", "identiteit_aannemelijk": "nee"}))
+    members = (
+        Member("zus", {"relatie": "kind", "identiteit_aannemelijk": "ja"}),
+        Member("moeder", {"relatie": "ouder", "identiteit_aannemelijk": "nee"}),
+    )
     outcomes = set()
     for _ in range(500):
         engine.decide(case(*members))
