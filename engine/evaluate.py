@@ -156,6 +156,8 @@ def _arithmetic(op: str, left: Value | None, right: Value | None) -> Value | Non
             return Duration(left.years - right.years, left.months - right.months, left.days - right.days)
         case _, Decimal(), Decimal():
             return _decimal(op, left, right)
+        case "+", tuple(), tuple():
+            return left + right
     raise TypeError(f"cannot compute {left!r} {op} {right!r}: expression not type-checked")
 
 

@@ -341,6 +341,8 @@ def _arithmetic_type(op: str, left: FactType, right: FactType) -> FactType | Non
         if op == "/" and left.kind is right.kind is Kind.BEDRAG:
             return GETAL  # a ratio of two amounts
         return BEDRAG if Kind.BEDRAG in (left.kind, right.kind) else GETAL
+    if op == "+" and left.is_list and right.is_list and _family(left) == _family(right):
+        return _wider(left, right)  # two lists joined: the grounds of every chapter together
     kinds = (left.kind if not left.is_list else None, right.kind if not right.is_list else None)
     if op in "+-" and kinds == (Kind.DATUM, Kind.DUUR):
         return DATUM

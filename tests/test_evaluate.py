@@ -222,3 +222,12 @@ def test_interval_matches_like_two_comparisons(
     above = low <= number if low_closed else low < number
     below = number <= high if high_closed else number < high
     assert entry_matches(entry, GETAL, Decimal(number)) is (above and below)
+
+
+def test_joining_two_lists_keeps_their_order() -> None:
+    from engine.evaluate import Scope, evaluate
+    from engine.expressions import Arithmetic, FactRef
+
+    scope = Scope({"a": ("termijn",), "b": ("identiteit", "huwelijk")})
+    assert evaluate(Arithmetic("+", FactRef("a"), FactRef("b")), scope) == ("termijn", "identiteit", "huwelijk")
+    assert evaluate(Arithmetic("+", FactRef("a"), FactRef("onbekend")), scope) is None

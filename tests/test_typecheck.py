@@ -393,3 +393,19 @@ def test_durations_compare_by_equality_only() -> None:
             Comparison("=", Literal(Duration(1), Kind.DUUR)),
         )
     )
+
+
+def test_lists_of_one_kind_join_with_plus_and_their_keuze_values_unite() -> None:
+    from engine.expressions import parse_expression
+    from engine.typecheck import check_expression
+    from engine.types import FactType, Kind
+
+    glossary = {
+        "gronden_h2": FactType(Kind.KEUZE, ("termijn", "identiteit"), True),
+        "gronden_h3": FactType(Kind.KEUZE, ("identiteit", "huwelijk"), True),
+        "data": FactType(Kind.DATUM, (), True),
+    }
+    typed = check_expression(parse_expression("gronden_h2 + gronden_h3"), glossary)
+    assert typed.type == FactType(Kind.KEUZE, ("termijn", "identiteit", "huwelijk"), True)
+    with pytest.raises(CellError, match="cannot add"):
+        check_expression(parse_expression("gronden_h2 + data"), glossary)
