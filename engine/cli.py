@@ -14,6 +14,7 @@ import click
 from engine.api import decide as decide_case
 from engine.api import engine_for, load_rule_base, read_case_file
 from engine.case import case_schema
+from engine.coverage import paragraph_coverage, unfired_rules
 from engine.errors import CaseError, NareisError, RuleConflictError, WorkbookProblems
 from engine.model import RuleBase
 from engine.scenarios import run_scenario
@@ -148,6 +149,41 @@ def check(directory: Path) -> None:
         f"scenarios: {passed} passed, {len(results) - passed} failed"
     )
     sys.exit(EXIT_RULES if failures else 0)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path), default=DEFAULT_TABLES)
+def coverage(directory: Path) -> None:
+    """Show, for every paragraph of WI 2026/11, the rule rows that cite it, and the rows no scenario fires.
+
+    A paragraph without rules needs a reason in a `Geen regels` sheet. Exit code 0 when every paragraph is covered
+    or explained and every rule row is fired by a scenario, 1 otherwise.
+
+    Example: nareis coverage decision_tables
+    """
+    rule_base = _rule_base(directory)
+    engine = engine_for(rule_base)
+    fired = [rule for scenario in rule_base.scenarios for rule in run_scenario(scenario, engine).fired]
+    paragraphs = paragraph_coverage(rule_base)
+    for item in paragraphs:
+        label = "Inleiding" if item.paragraph == "Inleiding" else f"§{item.paragraph}"
+        if item.rules:
+            shown = ", ".join(item.rules[:6]) + (", ..." if len(item.rules) > 6 else "")
+            status = f"{len(item.rules)} rules: {shown}"
+        elif item.reason:
+            status = f"no rules: {item.reason}"
+        else:
+            status = "NOT COVERED: no rule cites it and no reason is given in a Geen regels sheet"
+        click.echo(f"{label:<10} {item.title[:48]:<48} {status}")
+    unfired = unfired_rules(rule_base, fired)
+    if unfired:
+        click.echo(f"rules no scenario fires ({len(unfired)}): {', '.join(unfired)}")
+    uncovered = [p for p in paragraphs if not p.covered]
+    click.echo(
+        f"{len(paragraphs) - len(uncovered)} of {len(paragraphs)} paragraphs covered; "
+        f"{len(unfired)} rules without a scenario"
+    )
+    sys.exit(EXIT_RULES if uncovered or unfired else 0)
 
 
 @main.command()

@@ -17,6 +17,7 @@ from engine.types import Kind, Value
 class ScenarioResult:
     scenario: Scenario
     failures: tuple[str, ...]
+    fired: tuple[str, ...] = ()  # the rule ids the scenario fired, for coverage
 
     @property
     def passed(self) -> bool:
@@ -55,7 +56,8 @@ def run_scenario(scenario: Scenario, engine: Engine) -> ScenarioResult:
                 f"{expectation.location}: scenario {scenario.scenario_id}, {expectation.member}: expected "
                 f"{expectation.fact} = {_show(expected, kind)}, got {_show(actual, kind)}"
             )
-    return ScenarioResult(scenario, tuple(failures))
+    fired = tuple(rule.rule_id for entity in (decision.aanvraag, *decision.gezinsleden) for rule in entity.fired)
+    return ScenarioResult(scenario, tuple(failures), fired)
 
 
 def _actual(decision: Decision, member: str, fact: str) -> Value | None:
