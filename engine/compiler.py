@@ -85,6 +85,7 @@ class Network:
     rows: tuple[CompiledRow, ...]
     levels: tuple[tuple[int, tuple[Calculated, ...], tuple[Stratum, ...]], ...]
     rule_base: RuleBase
+    producer_reads: Mapping[str, frozenset[str]]  # derived fact -> what its table or calculation reads
 
 
 def compile_network(rule_base: RuleBase) -> Network:
@@ -113,7 +114,10 @@ def compile_network(rule_base: RuleBase) -> Network:
         )
         for level in levels
     )
-    return Network(f"nareis_{rule_base.content_hash[:16]}", ruleset, tuple(rows), plan, rule_base)
+    producer_reads = {c.fact: c.reads | c.reads_of_others for c in rule_base.calculations}
+    for table in rule_base.tables:
+        producer_reads.update(dict.fromkeys(table.output_facts, table.reads()))
+    return Network(f"nareis_{rule_base.content_hash[:16]}", ruleset, tuple(rows), plan, rule_base, producer_reads)
 
 
 class _StratumBuilder:

@@ -269,15 +269,13 @@ class _Run:
                 for entry, verdict in zip(rule.inputs, verdicts, strict=True):
                     if verdict is None:
                         unknown |= {f for f in (entry.fact, *entry.reads) if f not in entity.visible}
-        return tuple(f for f in self.rule_base.glossary if f in _inputs_behind(unknown, self.rule_base, entity))
+        behind = _inputs_behind(unknown, self.engine.network, entity)
+        return tuple(f for f in self.rule_base.glossary if f in behind)
 
 
-def _inputs_behind(facts: set[str], rule_base: RuleBase, entity: _Entity) -> set[str]:
+def _inputs_behind(facts: set[str], network: Network, entity: _Entity) -> set[str]:
     """The unknown input facts behind unknown facts: a derived fact is unknown because of what it reads."""
-    producers: dict[str, frozenset[str]] = {c.fact: c.reads for c in rule_base.calculations}
-    for table in rule_base.tables:
-        for fact in table.output_facts:
-            producers[fact] = table.reads()
+    glossary = network.rule_base.glossary
     result: set[str] = set()
     pending = list(facts)
     seen: set[str] = set()
@@ -286,10 +284,10 @@ def _inputs_behind(facts: set[str], rule_base: RuleBase, entity: _Entity) -> set
         if fact in seen or fact in entity.visible:
             continue
         seen.add(fact)
-        if rule_base.glossary[fact].is_input:
+        if glossary[fact].is_input:
             result.add(fact)
         else:
-            pending.extend(producers.get(fact, ()))
+            pending.extend(network.producer_reads.get(fact, ()))
     return result
 
 
