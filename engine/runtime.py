@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from durable.engine import Host, MessageNotHandledException
+import durable_rules_engine
 
 from engine.case import Case
 from engine.compiler import SESSION_RULE, CompiledRow, LiftedExpression, Network, Stratum, encode
@@ -36,61 +36,47 @@ class _Entity:
 
 
 class _Durable:
-    """The process-wide durable-rules host. Ruleset names are global in durable-rules, so each compiled network
-    is registered once, under a name derived from the content hash of its workbooks."""
+    """durable-rules' C engine, used through its plain JSON interface.
+
+    The engine's own Python layer (durable.engine.Host) starts timer threads and builds a closure and a state copy
+    for every fired rule; we need neither, so rulesets are created with `durable_rules_engine` directly. Ruleset
+    names are global in the C engine, so each compiled network is created once, under a name derived from the
+    content hash of its workbooks.
+    """
 
     def __init__(self) -> None:
-        self.host: Host | None = None
-        self.hits: dict[str, list[int]] = {}
+        self.handles: dict[str, int] = {}
         self.session_ids = itertools.count(1)
 
     def register(self, network: Network) -> None:
-        if network.name in self.hits:
-            return
-        if self.host is None:
-            self.host = Host()
-        hits: list[int] = []
-        definition = {
-            name: {
-                **rule,
-                "run": _session_started if name == SESSION_RULE else _collector(hits, int(name[1:])),
-            }
-            for name, rule in network.ruleset.items()
-        }
-        self.host.register_rulesets({network.name: definition})
-        self.hits[network.name] = hits
+        if network.name not in self.handles:
+            self.handles[network.name] = durable_rules_engine.create_ruleset(network.name, json.dumps(network.ruleset))
 
     def matched_rows(self, network: str, view: dict[str, object]) -> list[int]:
-        assert self.host is not None
-        hits = self.hits[network]
-        hits.clear()
-        try:
-            self.host.assert_fact(network, view)
-        except MessageNotHandledException:
+        """Assert one fact and return the indexes of the rules it fires (each rule `r<index>` fires at most once)."""
+        handle = self.handles[network]
+        status, state = durable_rules_engine.assert_fact(handle, json.dumps(view))
+        if status != _HANDLED:
             return []
-        return sorted(hits)
+        fired = []
+        started = durable_rules_engine.start_action_for_state(handle, state)
+        message = started[1] if started else None
+        while message:
+            # A message is '{"r12":{"m":{...}}}': the rule's name is the first key.
+            name = message[2 : message.index('"', 2)]
+            if name != SESSION_RULE:
+                fired.append(int(name[1:]))
+            message = durable_rules_engine.complete_and_start_action(handle, state)
+        return sorted(fired)
 
     def start(self, network: str, session: str) -> None:
-        assert self.host is not None
-        self.host.assert_fact(network, {"sid": session, "id": "sessie", "soort": "sessie"})
+        self.matched_rows(network, {"sid": session, "id": "sessie", "soort": "sessie"})
 
     def delete(self, network: str, session: str) -> None:
-        assert self.host is not None
-        self.host.delete_state(network, session)
+        durable_rules_engine.delete_state(self.handles[network], session)
 
 
-def _session_started(_closure: object) -> None:
-    pass
-
-
-def _collector(hits: list[int], index: int) -> Any:
-    # durable-rules swallows exceptions raised in actions, so the action does nothing that can fail.
-    def fired(_closure: object) -> None:
-        hits.append(index)
-
-    return fired
-
-
+_HANDLED = 0  # durable-rules' result code for a fact that matched at least one rule
 _DURABLE = _Durable()
 
 

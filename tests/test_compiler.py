@@ -153,3 +153,27 @@ def test_the_ruleset_is_plain_json_with_one_rule_per_row(rule_base: RuleBase) ->
     assert by_entry["< grens"] == [{"$and": [{"$ex": {"grens": 1}}, {"$lt": {"n": {"$m": "grens"}}}]}]
     assert by_entry["rood, blauw"] == [{"$or": [{"k": "rood"}, {"k": "blauw"}]}]
     assert by_entry["2026-06-12"] == [{"d": dt.date(2026, 6, 12).toordinal()}]
+
+
+def test_text_with_accents_and_quotes_matches(tmp_path: Path) -> None:
+    glossary = [
+        ("plaats", "gezinslid", "tekst", "", "", "invoer"),
+        ("gevonden", "gezinslid", "ja/nee", "", "", "afgeleid"),
+    ]
+    table = TableSpec(
+        "P",
+        kinds=("Invoer", "Uitvoer", "Bron"),
+        facts=("plaats", "gevonden", ""),
+        rows=[("P-1", '"Café De Zwaan, Curaçao"', "ja", "§0"), ("P-2", "-", "nee", "§0")],
+    )
+    table.hit_policy = "F"
+    write_workbook(tmp_path, WorkbookSpec("P.xlsx", glossary=glossary, tables=[table]))
+    rule_base = load_rule_base(tmp_path)
+    today = dt.date(2026, 6, 1)
+
+    def found(plaats: str) -> object:
+        case = Case(today, {"beslisdatum": today}, {}, (Member("lid", {"plaats": plaats}),))
+        return engine_for(rule_base).decide(case).gezinsleden[0].facts["gevonden"]
+
+    assert found("Café De Zwaan, Curaçao") is True
+    assert found("Cafe De Zwaan, Curacao") is False
