@@ -4,7 +4,7 @@ Run `python renderers/templates/docx/make_templates.py` only to start over: it o
 Jinja tags follow docxtpl: `{%p ... %}` alone in a paragraph, `{%tr ... %}` alone in a table row.
 """
 
-# ruff: noqa: E501  (the letters' sentences are kept whole so they can be compared with the HTML layouts)
+
 
 from __future__ import annotations
 
