@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from enum import Enum
 
 from engine.errors import Location
-from engine.expressions import Expr, UnaryTest
+from engine.expressions import AnyValue, Expr, UnaryTest
 from engine.types import FactType, Value
 
 ENTITIES = ("aanvraag", "referent", "gezinslid")
@@ -85,6 +86,16 @@ class Rule:
     motivation_location: Location
     annotation: str
     location: Location  # the rule id cell
+
+    @cached_property
+    def tested(self) -> tuple[str, ...]:
+        """The facts this row tests (its non-'-' input columns and the facts they refer to), sorted."""
+        facts: set[str] = set()
+        for entry in self.inputs:
+            if not isinstance(entry.test, AnyValue):
+                facts.add(entry.fact)
+            facts |= entry.reads
+        return tuple(sorted(facts))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -14,7 +13,6 @@ from engine.case import Case
 from engine.compiler import SESSION_RULE, CompiledRow, LiftedExpression, Network, Stratum, encode
 from engine.errors import RuleConflictError
 from engine.evaluate import Scope, evaluate, matches
-from engine.expressions import AnyValue
 from engine.hitpolicy import Hit, apply_hit_policy
 from engine.model import Calculated, DecisionTable, RuleBase
 from engine.trace import Calculation, Decision, EntityResult, FiredRule
@@ -29,7 +27,7 @@ class _Entity:
     key: str
     own: dict[str, Value]
     toelichtingen: Mapping[str, str]
-    visible: Mapping[str, Value] = field(default_factory=dict)
+    visible: dict[str, Value] = field(default_factory=dict)
     fired: list[FiredRule] = field(default_factory=list)
     calculations: list[Calculation] = field(default_factory=list)
     tables_without_hit: list[DecisionTable] = field(default_factory=list)
@@ -95,11 +93,13 @@ class Engine:
         rule_base = self.network.rule_base
         aanvraag = _Entity("aanvraag", "aanvraag", dict(case.aanvraag), case.aanvraag_toelichtingen)
         referent = _Entity("referent", "referent", dict(case.referent), case.referent_toelichtingen)
-        shared = ChainMap(aanvraag.own, referent.own)
+        # What each entity can read, kept as plain dicts (a member sees the aanvraag's and referent's facts too);
+        # _Run.set keeps them in step with the facts each entity owns.
+        shared = {**aanvraag.own, **referent.own}
         aanvraag.visible = referent.visible = shared
         members = [_Entity("gezinslid", m.key, dict(m.facts), m.toelichtingen) for m in case.members]
         for member in members:
-            member.visible = ChainMap(member.own, aanvraag.own, referent.own)
+            member.visible = {**shared, **member.own}
         run = _Run(self, case, rule_base, aanvraag, referent, members)
         session = f"s{next(_DURABLE.session_ids)}"
         _DURABLE.start(self.network.name, session)
@@ -151,6 +151,15 @@ class _Run:
             return self.referent
         return entity
 
+    def set(self, owner: _Entity, fact: str, value: Value) -> None:
+        owner.own[fact] = value
+        if owner.kind == "gezinslid":
+            owner.visible[fact] = value
+            return
+        self.aanvraag.visible[fact] = value  # shared by aanvraag and referent
+        for member in self.members:
+            member.visible[fact] = value
+
     def scope(self, entity: _Entity) -> Scope:
         others = [m.visible for m in self.members if m is not entity]
         return Scope(entity.visible, others)
@@ -162,7 +171,7 @@ class _Run:
             value = evaluate(calculation.expression, self.scope(entity))
             if value is None:
                 continue
-            entity.own[calculation.fact] = value
+            self.set(entity, calculation.fact, value)
             location = calculation.location
             entity.calculations.append(
                 Calculation(
@@ -210,12 +219,9 @@ class _Run:
             entity.tables_without_hit.append(table)
         for fact, value in outcome.values.items():
             if value is not None:
-                self._owner(fact, entity).own[fact] = value
+                self.set(self._owner(fact, entity), fact, value)
         for hit in outcome.fired:
             rule = hit.rule
-            read = {e.fact for e in rule.inputs if not isinstance(e.test, AnyValue)}
-            for e in rule.inputs:
-                read |= e.reads
             entity.fired.append(
                 FiredRule(
                     order=next(self.order),
@@ -227,7 +233,7 @@ class _Run:
                     source=rule.source,
                     motivation=rule.motivation,
                     annotation=rule.annotation,
-                    matched={f: entity.visible[f] for f in sorted(read) if f in entity.visible},
+                    matched={f: entity.visible[f] for f in rule.tested if f in entity.visible},
                     set={f: v for f, v in hit.outputs.items() if v is not None},
                 )
             )
@@ -249,12 +255,15 @@ class _Run:
         unknown: set[str] = set()
         for table in entity.tables_without_hit:
             for rule in table.rules:
-                verdicts = [matches(e.test, entity.visible.get(e.fact), scope) for e in rule.inputs]
-                if False in verdicts or None not in verdicts:
-                    continue
-                for entry, verdict in zip(rule.inputs, verdicts, strict=True):
+                blocking: set[str] = set()
+                for entry in rule.inputs:
+                    verdict = matches(entry.test, entity.visible.get(entry.fact), scope)
+                    if verdict is False:
+                        break
                     if verdict is None:
-                        unknown |= {f for f in (entry.fact, *entry.reads) if f not in entity.visible}
+                        blocking |= {f for f in (entry.fact, *entry.reads) if f not in entity.visible}
+                else:
+                    unknown |= blocking
         behind = _inputs_behind(unknown, self.engine.network, entity)
         return tuple(f for f in self.rule_base.glossary if f in behind)
 
