@@ -37,8 +37,13 @@ def engine_for(rule_base: RuleBase) -> Engine:
     return engine
 
 
-def read_case_file(path: Path, rule_base: RuleBase, beslisdatum: dt.date | None = None) -> Case:
-    return read_case(load_case_file(path), rule_base, beslisdatum, label=path.name)
+def read_case_file(
+    path: Path, rule_base: RuleBase, beslisdatum: dt.date | None = None, default_beslisdatum: dt.date | None = None
+) -> Case:
+    """Read a case file. `beslisdatum` overrides the case's own; `default_beslisdatum` is used when neither is given."""
+    return read_case(
+        load_case_file(path), rule_base, beslisdatum, label=path.name, default_beslisdatum=default_beslisdatum
+    )
 
 
 def decide(case: Case, rule_base: RuleBase) -> Decision:

@@ -136,7 +136,11 @@ def load_case_file(path: Path) -> dict[str, Any]:
 
 
 def read_case(
-    data: Mapping[str, Any], rule_base: RuleBase, beslisdatum: dt.date | None = None, label: str = "case"
+    data: Mapping[str, Any],
+    rule_base: RuleBase,
+    beslisdatum: dt.date | None = None,
+    label: str = "case",
+    default_beslisdatum: dt.date | None = None,
 ) -> Case:
     """Validate plain case data against the glossary and convert it. Raises CaseError naming every problem."""
     plain = _plain(data)
@@ -167,6 +171,8 @@ def read_case(
             date = dt.date.fromisoformat(plain["beslisdatum"])
         except ValueError:
             problems.append(f'beslisdatum: expected a date like 2026-11-23, got "{plain["beslisdatum"]}"')
+    if date is None:
+        date = default_beslisdatum
     if date is None and not problems:
         problems.append("beslisdatum: missing; give it in the case or on the command line (--beslisdatum)")
     if problems or date is None:

@@ -91,8 +91,9 @@ def decide(
     """
     rule_base = _rule_base(tables)
     try:
-        data_date = beslisdatum.date() if beslisdatum else None
-        parsed = read_case_file(case, rule_base, data_date)
+        given = beslisdatum.date() if beslisdatum else None
+        # The one place that reads the clock: the default decision date, recorded in the decision.
+        parsed = read_case_file(case, rule_base, given, default_beslisdatum=dt.date.today())
     except CaseError as error:
         _fail(error, EXIT_CASE)
     try:

@@ -160,3 +160,24 @@ def test_every_command_is_documented_with_an_example(command: str) -> None:
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0
     assert "Example: nareis " + command in result.output
+
+
+def test_without_a_beslisdatum_the_cli_uses_today_and_records_it(tables_dir: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    case = tmp_path / "zaak.json"
+    case.write_text(json.dumps({k: v for k, v in CASE.items() if k != "beslisdatum"}))
+    result = CliRunner().invoke(main, ["decide", str(case), "--tables", str(tables_dir)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["beslisdatum"] == dt.date.today().isoformat()
+
+
+def test_a_missing_tables_directory_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    case = tmp_path / "zaak.json"
+    case.write_text(json.dumps(CASE))
+    result = CliRunner().invoke(main, ["decide", str(case), "--tables", str(tmp_path / "geen")])
+    assert result.exit_code == 1
+    assert (
+        result.output
+        == f"Error: 1 problem in the decision tables:\n{tmp_path / 'geen'} is not a directory of workbooks\n"
+    )

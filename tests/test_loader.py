@@ -228,3 +228,15 @@ def test_hit_policy_and_output_types_must_agree(tmp_path: Path) -> None:
         'H2_test.xlsx, sheet "Nareistermijn", cell B1: hit policy C gives a list for every output, but termijn is '
         "a keuze (te_laat, op_tijd); make it a lijst van keuze"
     ]
+
+
+def test_numbers_typed_as_numbers_or_stored_as_text_mean_the_same(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path, base_spec())
+    book = openpyxl.load_workbook(path)
+    sheet = book["Nareistermijn"]
+    sheet["C10"] = "2026-06-12"  # a date typed as text
+    book.save(path)
+    as_text = load_directory(tmp_path).tables[0].rules[2].inputs[1].test
+    sheet["C10"] = dt.datetime(2026, 6, 12)  # the same date as an Excel date cell
+    book.save(path)
+    assert load_directory(tmp_path).tables[0].rules[2].inputs[1].test == as_text
