@@ -244,3 +244,7 @@ def _decision_text(decision: Decision) -> str:
         for rule in member.fired:
             lines.append(f"  {rule.order:>3}. {rule.rule_id:<10} {rule.table} ({rule.source})")
     return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

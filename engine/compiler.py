@@ -85,7 +85,7 @@ class Network:
     rows: tuple[CompiledRow, ...]
     levels: tuple[tuple[int, tuple[Calculated, ...], tuple[Stratum, ...]], ...]
     rule_base: RuleBase
-    producer_reads: Mapping[str, frozenset[str]]  # derived fact -> what its table or calculation reads
+    calculation_reads: Mapping[str, frozenset[str]]  # calculated fact -> the facts its formula reads
 
 
 def compile_network(rule_base: RuleBase) -> Network:
@@ -114,10 +114,8 @@ def compile_network(rule_base: RuleBase) -> Network:
         )
         for level in levels
     )
-    producer_reads = {c.fact: c.reads | c.reads_of_others for c in rule_base.calculations}
-    for table in rule_base.tables:
-        producer_reads.update(dict.fromkeys(table.output_facts, table.reads()))
-    return Network(f"nareis_{rule_base.content_hash[:16]}", ruleset, tuple(rows), plan, rule_base, producer_reads)
+    calculation_reads = {c.fact: c.reads for c in rule_base.calculations}
+    return Network(f"nareis_{rule_base.content_hash[:16]}", ruleset, tuple(rows), plan, rule_base, calculation_reads)
 
 
 class _StratumBuilder:

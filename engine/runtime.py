@@ -269,7 +269,7 @@ class _Run:
 
 
 def _inputs_behind(facts: set[str], network: Network, entity: _Entity) -> set[str]:
-    """The unknown input facts behind unknown facts: a derived fact is unknown because of what it reads."""
+    """The unknown input facts behind unknown facts: a calculated fact is unknown because of what it reads."""
     glossary = network.rule_base.glossary
     result: set[str] = set()
     pending = list(facts)
@@ -282,7 +282,9 @@ def _inputs_behind(facts: set[str], network: Network, entity: _Entity) -> set[st
         if glossary[fact].is_input:
             result.add(fact)
         else:
-            pending.extend(network.producer_reads.get(fact, ()))
+            # A table's own blocked rows are counted where the table runs; a calculation has no rows, so what
+            # it reads is what blocks it.
+            pending.extend(network.calculation_reads.get(fact, ()))
     return result
 
 
