@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from engine.model import RuleBase
 
-# The table of contents of WI 2026/11 (valid 12-06-2026 to 12-06-2027): the paragraphs a rule can cite.
+# The paragraphs of WI 2026/11 (valid 12-06-2026 to 12-06-2027): its table of contents plus the numbered
+# subsections of §2.3 that the text has but the table of contents leaves out.
 PARAGRAPHS: tuple[tuple[str, str], ...] = (
     ("Inleiding", "Inleiding (kerngezinsleden, peilmoment, toetsingskader)"),
     ("1", "Het indienen van een nareisaanvraag"),
@@ -23,6 +24,8 @@ PARAGRAPHS: tuple[tuple[str, str], ...] = (
     ("2.1", "Zelfstandige asielvergunning"),
     ("2.2", "Nareistermijn"),
     ("2.3", "Aanvullende voorwaarden als referent een subsidiaire beschermingsstatus heeft"),
+    ("2.3.1", "De referent moet zelfstandig en duurzaam beschikken over voldoende middelen van bestaan"),
+    ("2.3.2", "De referent moet beschikken over huisvesting"),
     ("2.4", "Nareiscategorieën"),
     ("2.5", "Identiteit en familierechtelijke relatie"),
     ("2.6", "Feitelijke gezinsband"),

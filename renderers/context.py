@@ -133,7 +133,8 @@ def _member(entity: Mapping[str, Any]) -> dict[str, Any]:
             by_rule[reader["regel"]]["toelichtingen"].append(note)
         else:
             loose.append(note)
-    setters = {rule["regel"] for rule in rules if "herstel_verzuim_punten" in rule["gezet"]}
+    # Chapters set their own lists (herstel_verzuim_punten_h2, ...) that the final table joins.
+    setters = {rule["regel"] for rule in rules if any(f.startswith("herstel_verzuim_punten") for f in rule["gezet"])}
     herstel_paragraphs = [paragraph for paragraph in paragraphs if paragraph["regel"] in setters]
     points = _as_list(facts.get("herstel_verzuim_punten", []))
     return {
