@@ -200,14 +200,14 @@ def schema(tables: Path) -> None:
 def _write_document(decision: dict[str, Any], document: str, fmt: str, output: Path | None) -> None:
     if fmt in ("json", "text"):
         raise click.UsageError("a --document is written as html, pdf, docx or md")
+    if fmt in ("pdf", "docx") and output is None:
+        raise click.UsageError(f"a {fmt} document needs -o FILE")
     from renderers.documents import render_document
 
     try:
         content = render_document(decision, document, fmt)
     except NareisError as error:
         _fail(error, EXIT_CASE)
-    if fmt in ("pdf", "docx") and output is None:
-        raise click.UsageError(f"a {fmt} document needs -o FILE")
     _emit(content, output)
 
 

@@ -181,3 +181,55 @@ def test_a_missing_tables_directory_is_reported_not_a_traceback(tmp_path: Path) 
         result.output
         == f"Error: 1 problem in the decision tables:\n{tmp_path / 'geen'} is not a directory of workbooks\n"
     )
+
+
+def test_decide_writes_a_document_and_render_reads_a_saved_decision(tables_dir: Path, tmp_path: Path) -> None:
+    case = tmp_path / "zaak.json"
+    case.write_text(json.dumps(CASE))
+    saved = tmp_path / "besluit.json"
+    runner = CliRunner()
+    assert runner.invoke(main, ["decide", str(case), "--tables", str(tables_dir), "-o", str(saved)]).exit_code == 0
+    letter = tmp_path / "brief.md"
+    result = runner.invoke(
+        main,
+        [
+            "decide",
+            str(case),
+            "--tables",
+            str(tables_dir),
+            "--document",
+            "beschikking",
+            "--format",
+            "md",
+            "-o",
+            str(letter),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    again = tmp_path / "opnieuw.md"
+    result = runner.invoke(
+        main, ["render", str(saved), "--document", "beschikking", "--format", "md", "-o", str(again)]
+    )
+    assert result.exit_code == 0, result.output
+    assert letter.read_text() == again.read_text()
+    assert "U heeft de aanvraag op 20 augustus 2026 ingediend." in letter.read_text()
+
+
+def test_a_document_the_outcome_does_not_call_for_is_refused(tables_dir: Path, tmp_path: Path) -> None:
+    case = tmp_path / "zaak.json"
+    case.write_text(json.dumps(CASE))
+    result = CliRunner().invoke(
+        main, ["decide", str(case), "--tables", str(tables_dir), "--document", "herstelverzuim", "--format", "html"]
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: No herstelverzuim letter")
+
+
+def test_pdf_needs_an_output_file(tables_dir: Path, tmp_path: Path) -> None:
+    case = tmp_path / "zaak.json"
+    case.write_text(json.dumps(CASE))
+    result = CliRunner().invoke(
+        main, ["decide", str(case), "--tables", str(tables_dir), "--document", "beschikking", "--format", "pdf"]
+    )
+    assert result.exit_code == 2
+    assert "a pdf document needs -o FILE" in result.output
