@@ -15,10 +15,11 @@ from engine.api import decide as decide_case
 from engine.api import engine_for, load_rule_base, read_case_file
 from engine.case import case_schema
 from engine.coverage import paragraph_coverage, unfired_rules
-from engine.errors import CaseError, NareisError, RuleConflictError, WorkbookProblems
+from engine.errors import CaseError, NareisError, RuleConflictError, WorkbookError, WorkbookProblems
 from engine.model import RuleBase
 from engine.scenarios import run_scenario
 from engine.trace import Decision, value_json
+from engine.workbook import read_workbook
 
 EXIT_RULES = 1  # the decision tables have a problem (loading, a scenario, a hit-policy conflict)
 EXIT_CASE = 2  # the case file (or the command line) is not valid
@@ -185,6 +186,29 @@ def coverage(directory: Path) -> None:
         f"{len(unfired)} rules without a scenario"
     )
     sys.exit(EXIT_RULES if uncovered or unfired else 0)
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def dump(workbook: Path) -> None:
+    """Print a workbook as text, one line per row, so that git can show readable diffs of rule changes.
+
+    Set it up once per clone: git config diff.nareis.textconv "nareis dump" (.gitattributes already
+    marks *.xlsx with diff=nareis).
+
+    Example: nareis dump decision_tables/H2_algemene_voorwaarden.xlsx
+    """
+    try:
+        book = read_workbook(workbook)
+    except WorkbookError as error:
+        _fail(error, EXIT_RULES)
+    for sheet in book.sheets:
+        click.echo(f"== {sheet.name}")
+        for row in sorted(sheet.rows):
+            cells = sheet.rows[row]
+            click.echo(
+                f"{row:>4}: " + " | ".join(cells[c].text if c in cells else "" for c in range(1, max(cells) + 1))
+            )
 
 
 @main.command()

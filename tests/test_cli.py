@@ -233,3 +233,14 @@ def test_pdf_needs_an_output_file(tables_dir: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "a pdf document needs -o FILE" in result.output
+
+
+def test_dump_prints_a_workbook_as_text_for_diffs(tables_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["dump", str(tables_dir / "H2_test.xlsx")])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert "== Nareistermijn" in lines
+    assert (
+        "   8: 2.2-01 | vluchteling | > nareistermijn_einde + 2 weken | te_laat | §2.2; art. 29c lid 1 Vw | U heeft de "
+        "aanvraag op {{ datum_indiening|datum }} ingediend." in lines
+    )
