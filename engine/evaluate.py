@@ -158,7 +158,19 @@ def _arithmetic(op: str, left: Value | None, right: Value | None) -> Value | Non
             return _decimal(op, left, right)
         case "+", tuple(), tuple():
             return left + right
+        case "*", Decimal(), Duration():
+            return _scaled(right, left)
+        case "*", Duration(), Decimal():
+            return _scaled(left, right)
     raise TypeError(f"cannot compute {left!r} {op} {right!r}: expression not type-checked")
+
+
+def _scaled(duration: Duration, factor: Decimal) -> Duration | None:
+    """A duration times a whole number; a fraction of a calendar month has no meaning, so it is unknown."""
+    if factor != factor.to_integral_value():
+        return None
+    times = int(factor)
+    return Duration(duration.years * times, duration.months * times, duration.days * times)
 
 
 def _decimal(op: str, left: Decimal, right: Decimal) -> Decimal | None:
@@ -228,6 +240,10 @@ def _aantal(lijst: tuple[Value, ...]) -> Decimal:
     return Decimal(len(lijst))
 
 
+def _uniek(lijst: tuple[Value, ...]) -> tuple[Value, ...]:
+    return tuple(dict.fromkeys(lijst))
+
+
 def _aantal_gezinsleden(results: list[bool | None]) -> Decimal | None:
     if any(result is None for result in results):
         return None
@@ -242,6 +258,7 @@ _FUNCTIONS: dict[str, Callable[..., Value]] = {
     "max": max,
     "bevat": _bevat,
     "aantal": _aantal,
+    "uniek": _uniek,
 }
 _AGGREGATES: dict[str, Callable[[list[bool | None]], Value | None]] = {
     "enig_gezinslid": any3,

@@ -57,6 +57,7 @@ FUNCTIONS = {
     "leeftijd": "leeftijd(geboortedatum: datum, peildatum: datum) -> getal",
     "max": "max(a, b) -> the larger of two numbers or dates",
     "min": "min(a, b) -> the smaller of two numbers or dates",
+    "uniek": "uniek(lijst: lijst van T) -> the same list without repeated values",
 }
 """Every function of the cell language with its signature, as error messages show it."""
 
@@ -66,7 +67,7 @@ _FIXED: dict[str, tuple[tuple[FactType, ...], FactType]] = {
     "dagen_tussen": ((DATUM, DATUM), GETAL),
 }
 _AGGREGATES = {"enig_gezinslid": JA_NEE, "elk_gezinslid": JA_NEE, "aantal_gezinsleden": GETAL}
-_ARITY = {"min": 2, "max": 2, "als": 3, "bevat": 2, "aantal": 1} | {name: 1 for name in _AGGREGATES}
+_ARITY = {"min": 2, "max": 2, "als": 3, "bevat": 2, "aantal": 1, "uniek": 1} | {name: 1 for name in _AGGREGATES}
 _ORDERING = ("<", "<=", ">", ">=")
 _VERBS = {
     "+": "add {} and {}",
@@ -108,9 +109,7 @@ def _family(fact_type: FactType) -> tuple[str, bool]:
 def _assignable(actual: FactType, expected: FactType) -> bool:
     if _family(actual) != _family(expected):
         return False
-    return not (
-        expected.values and actual.kind is Kind.KEUZE and not set(actual.values) <= set(expected.values)
-    )
+    return not (expected.values and actual.kind is Kind.KEUZE and not set(actual.values) <= set(expected.values))
 
 
 def _ordered(fact_type: FactType) -> bool:
@@ -139,9 +138,7 @@ class _Checker:
                 return _merge(Comparison(op, _expr(typed), column=node.column), subject, typed)
             case Interval(low=low, high=high):
                 if not _ordered(subject):
-                    _fail(
-                        f"a range needs numbers or dates, but {subject_name} is a {subject.describe()}", node
-                    )
+                    _fail(f"a range needs numbers or dates, but {subject_name} is a {subject.describe()}", node)
                 bounds = [self.expr(bound, subject) for bound in (low, high)]
                 for bound in bounds:
                     self._check_comparable("<=", Typed(Name(subject_name), subject), bound, bound.node)
@@ -175,9 +172,7 @@ class _Checker:
             case Compare(op=op, left=left, right=right):
                 first, second = self._pair(left, right)
                 self._check_comparable(op, first, second, node)
-                return _merge(
-                    Compare(op, _expr(first), _expr(second), column=node.column), JA_NEE, first, second
-                )
+                return _merge(Compare(op, _expr(first), _expr(second), column=node.column), JA_NEE, first, second)
             case BoolOp(op=op, operands=operands):
                 parts = [self._condition(operand, f"'{op}'") for operand in operands]
                 resolved = BoolOp(op, tuple(_expr(part) for part in parts), column=node.column)
@@ -275,9 +270,7 @@ class _Checker:
         name, args = node.function, node.args
         if name not in FUNCTIONS:
             known = ", ".join(FUNCTIONS)
-            _fail(
-                f'unknown function "{name}"; known functions: {known}' + _suggest(name, list(FUNCTIONS)), node
-            )
+            _fail(f'unknown function "{name}"; known functions: {known}' + _suggest(name, list(FUNCTIONS)), node)
         arity = len(_FIXED[name][0]) if name in _FIXED else _ARITY[name]
         if len(args) != arity:
             plural = "s" if arity != 1 else ""
@@ -314,11 +307,11 @@ class _Checker:
                 self._wrong_argument(node, 0, "a lijst", collection)
             element = self._argument(node, 1, collection.type.element())
             parts, result = [collection, element], JA_NEE
-        else:  # aantal
-            collection = self.expr(args[0])
+        else:  # aantal, uniek
+            collection = self.expr(args[0], expected if name == "uniek" else None)
             if not collection.type.is_list:
                 self._wrong_argument(node, 0, "a lijst", collection)
-            parts, result = [collection], GETAL
+            parts, result = [collection], GETAL if name == "aantal" else collection.type
         resolved = Call(name, tuple(_expr(part) for part in parts), column=node.column)
         return _merge(resolved, result, *parts)
 
@@ -330,8 +323,7 @@ class _Checker:
 
     def _wrong_argument(self, call: Call, index: int, wanted: str, got: Typed) -> NoReturn:
         _fail(
-            f"{call.function}: argument {index + 1} must be {wanted}, but {_a(got)}; "
-            f"use {FUNCTIONS[call.function]}",
+            f"{call.function}: argument {index + 1} must be {wanted}, but {_a(got)}; use {FUNCTIONS[call.function]}",
             call.args[index],
         )
 
@@ -350,6 +342,8 @@ def _arithmetic_type(op: str, left: FactType, right: FactType) -> FactType | Non
         return DATUM
     if op in "+-" and kinds == (Kind.DUUR, Kind.DUUR):
         return DUUR
+    if op == "*" and (kinds == (Kind.GETAL, Kind.DUUR) or kinds == (Kind.DUUR, Kind.GETAL)):
+        return DUUR  # e.g. dagen_pauze * 1 dag
     return None
 
 

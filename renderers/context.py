@@ -152,13 +152,6 @@ def _member(entity: Mapping[str, Any]) -> dict[str, Any]:
         "losse_toelichtingen": loose,
         "grondslagen": _legal_bases(paragraphs),
         "ontbrekende_feiten": list(entity["ontbrekende_feiten"]),
-        # the letter does not ask twice: "antecedentenverklaring_aanwezig" is covered by the point
-        # "antecedentenverklaring"
-        "ontbrekend_in_brief": [
-            fact
-            for fact in entity["ontbrekende_feiten"]
-            if not any(fact == point or fact.startswith(f"{point}_") for point in map(str, points))
-        ],
         "formulier_ontbreekt": FORM_POINT in points
         or any(
             split_source(rule["bron"])[0] in FORM_PARAGRAPHS for rule in rules if rule["regel"] in setters

@@ -37,8 +37,17 @@ class MotivationError(NareisError):
     """A motivation text could not be rendered with the facts of a case."""
 
 
+class UnknownFact(StrictUndefined):
+    """A fact of the glossary that is unknown in this case: `{% if ambassade %}` is simply false, but printing it
+    still fails, so a letter never shows an empty gap where a fact should be. Names outside the glossary are
+    caught earlier, when the workbooks are checked."""
+
+    def __bool__(self) -> bool:  # type: ignore[override]  # StrictUndefined declares it as never returning
+        return False
+
+
 def _motivation_environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+    env = SandboxedEnvironment(undefined=UnknownFact, autoescape=False)
     env.globals.clear()  # a motivation reads facts and filters, nothing else
     env.filters.update(FILTERS)
     return env
@@ -59,9 +68,7 @@ def check_motivation(text: str, known_facts: Collection[str]) -> str | None:
     ):
         unknown = sorted({node.name for node in tree.find_all(node_type)} - set(known))
         if unknown:
-            return (
-                f'motivation uses unknown {kind} "{unknown[0]}"; known {kind}s: {_closest(unknown[0], known)}'
-            )
+            return f'motivation uses unknown {kind} "{unknown[0]}"; known {kind}s: {_closest(unknown[0], known)}'
     facts = sorted(meta.find_undeclared_variables(tree) - set(known_facts))
     if facts:
         names = ", ".join(f'"{fact}"' for fact in facts)

@@ -33,9 +33,7 @@ GLOSSARY = {
 NO_FACTS: Mapping[str, Value] = {}
 
 
-def value(
-    text: str, facts: Mapping[str, Value] = NO_FACTS, others: tuple[Mapping[str, Value], ...] = ()
-) -> object:
+def value(text: str, facts: Mapping[str, Value] = NO_FACTS, others: tuple[Mapping[str, Value], ...] = ()) -> object:
     node = check_expression(parse_expression(text), GLOSSARY).node
     assert isinstance(node, Expr)
     return evaluate(node, Scope(facts, others))
@@ -155,9 +153,7 @@ def test_kleene_logic_laws(first: bool | None, second: bool | None) -> None:
         ((None,), None, None, None),
     ],
 )
-def test_gezinslid_functions(
-    outcomes: tuple[str | None, ...], enig: object, elk: object, aantal: object
-) -> None:
+def test_gezinslid_functions(outcomes: tuple[str | None, ...], enig: object, elk: object, aantal: object) -> None:
     others = tuple({"uitkomst": outcome} if outcome else {} for outcome in outcomes)
     assert value("enig_gezinslid(uitkomst = afwijzen)", {}, others) == enig
     assert value("elk_gezinslid(uitkomst = afwijzen)", {}, others) == elk
@@ -231,3 +227,22 @@ def test_joining_two_lists_keeps_their_order() -> None:
     scope = Scope({"a": ("termijn",), "b": ("identiteit", "huwelijk")})
     assert evaluate(Arithmetic("+", FactRef("a"), FactRef("b")), scope) == ("termijn", "identiteit", "huwelijk")
     assert evaluate(Arithmetic("+", FactRef("a"), FactRef("onbekend")), scope) is None
+
+
+def test_uniek_keeps_the_first_of_repeated_values_and_numbers_scale_durations() -> None:
+    from engine.evaluate import Scope, evaluate
+    from engine.expressions import parse_expression
+    from engine.typecheck import check_expression
+    from engine.types import DUUR, GETAL, Duration, FactType, Kind
+
+    glossary = {"acties": FactType(Kind.KEUZE, ("interview", "mail_handhaving"), True), "n": GETAL, "pauze": DUUR}
+    scope = Scope({"acties": ("interview", "mail_handhaving", "interview"), "n": Decimal(3)})
+
+    def value(text: str) -> object:
+        return evaluate(check_expression(parse_expression(text), glossary).node, scope)  # type: ignore[arg-type]
+
+    assert value("uniek(acties + acties)") == ("interview", "mail_handhaving")
+    assert value("n * 1 dag") == Duration(days=3)
+    assert value("2 * 1 maand") == Duration(months=2)
+    assert value("2026-01-31 + n * 1 maand") == dt.date(2026, 4, 30)
+    assert value("(n / 2) * 1 maand") is None  # half a calendar month has no meaning

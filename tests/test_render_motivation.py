@@ -85,32 +85,23 @@ def test_render_motivation_with_every_filter() -> None:
         "n": " ALI  HAILE",
     }
     text = "{{ d|datum }}; {{ t|duur }}; {{ b|bedrag }}; {{ l|lijst }}; {{ g|leeftijd(d) }}; {{ n|naam }}"
-    assert (
-        render_motivation(text, facts)
-        == "1 oktober 2026; drie maanden; € 2.300,00; A, B en C; 12 jaar; Ali Haile"
-    )
+    assert render_motivation(text, facts) == "1 oktober 2026; drie maanden; € 2.300,00; A, B en C; 12 jaar; Ali Haile"
 
 
 def test_render_motivation_sandbox_blocks_internals() -> None:
-    with pytest.raises(
-        MotivationError, match=r"^motivation could not be rendered: access to attribute '__class__'"
-    ):
+    with pytest.raises(MotivationError, match=r"^motivation could not be rendered: access to attribute '__class__'"):
         render_motivation("{{ naam.__class__ }}", {"naam": "x"})
 
 
 def test_render_motivation_missing_fact() -> None:
-    with pytest.raises(
-        MotivationError, match=r"^motivation could not be rendered: 'dagen_te_laat' is undefined$"
-    ):
+    with pytest.raises(MotivationError, match=r"^motivation could not be rendered: 'dagen_te_laat' is undefined$"):
         render_motivation("{{ dagen_te_laat }}", {})
 
 
 def test_render_motivation_bad_value() -> None:
     with pytest.raises(
         MotivationError,
-        match=(
-            r"^motivation could not be rendered: datum: 'gisteren' is not a date \(expected YYYY-MM-DD\)$"
-        ),
+        match=(r"^motivation could not be rendered: datum: 'gisteren' is not a date \(expected YYYY-MM-DD\)$"),
     ):
         render_motivation("{{ d|datum }}", {"d": "gisteren"})
 
@@ -148,3 +139,13 @@ def test_with_paragraphs_names_the_rule_that_fails() -> None:
         ),
     ):
         with_paragraphs(decision)
+
+
+def test_an_unknown_fact_is_false_in_a_test_but_cannot_be_printed() -> None:
+    from renderers.environment import render_motivation
+
+    text = "Ophalen{% if ambassade %} in {{ ambassade }}{% endif %}."
+    assert render_motivation(text, {}) == "Ophalen."
+    assert render_motivation(text, {"ambassade": "Addis Abeba"}) == "Ophalen in Addis Abeba."
+    with pytest.raises(Exception, match="'ambassade' is undefined"):
+        render_motivation("In {{ ambassade }}.", {})

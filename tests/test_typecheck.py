@@ -269,7 +269,7 @@ def test_boolean_expression_in_a_ja_nee_column() -> None:
             None,
             'unknown function "leeftijdd"; known functions: aantal, aantal_gezinsleden, als, bevat, '
             "dagen_tussen, "
-            'einde_termijn, elk_gezinslid, enig_gezinslid, leeftijd, max, min; did you mean "leeftijd"?',
+            'einde_termijn, elk_gezinslid, enig_gezinslid, leeftijd, max, min, uniek; did you mean "leeftijd"?',
             1,
         ),
         (
