@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from engine.errors import WorkbookError
 from engine.expressions import (
     AnyValue,
     Comparison,
@@ -69,8 +70,12 @@ class LiftedTest:
 
 @dataclass(frozen=True)
 class Stratum:
-    """The tables of one entity kind at one level: one fact is asserted per entity to match all their rows."""
+    """Tables of one entity kind at one level: one fact is asserted per entity to match all their rows.
 
+    `key` tells the strata apart in the network; a level has more than one stratum per entity kind only when its
+    tables test more facts than fit in one durable-rules fact."""
+
+    key: int
     level: int
     entity: str
     tables: tuple[DecisionTable, ...]
@@ -92,19 +97,21 @@ def compile_network(rule_base: RuleBase) -> Network:
     rows: list[CompiledRow] = []
     # Every session starts with a fact this rule matches: durable-rules can only delete a session that has
     # handled a fact (deleting one that has not crashes the process).
-    ruleset: dict[str, Json] = {SESSION_RULE: {"all": [{"m": {"soort": "sessie"}}]}}
+    ruleset: dict[str, Json] = {SESSION_RULE: {"all": [{"m": {"stap": 0}}]}}
     strata: list[Stratum] = []
     groups: dict[tuple[int, str], list[DecisionTable]] = {}
     for table in rule_base.tables:
         groups.setdefault((rule_base.levels[table.name], table.entity), []).append(table)
+    types = {n: f.type for n, f in rule_base.glossary.items()}
     for (level, entity), tables in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1])):
-        builder = _StratumBuilder(level, entity, {n: f.type for n, f in rule_base.glossary.items()})
-        for table in tables:
-            for rule in table.rules:
-                index = len(rows)
-                rows.append(CompiledRow(index, table, rule))
-                ruleset[f"r{index}"] = {"all": [{"m": builder.condition(rule)}]}
-        strata.append(builder.build(tuple(tables)))
+        for pack in _packs(tables, entity, types):
+            builder = _StratumBuilder(len(strata) + 1, level, entity, types)
+            for table in pack:
+                for rule in table.rules:
+                    index = len(rows)
+                    rows.append(CompiledRow(index, table, rule))
+                    ruleset[f"r{index}"] = {"all": [{"m": builder.condition(rule)}]}
+            strata.append(builder.build(tuple(pack)))
     levels = sorted({rule_base.levels[n] for n in rule_base.levels})
     plan = tuple(
         (
@@ -118,19 +125,44 @@ def compile_network(rule_base: RuleBase) -> Network:
     return Network(f"nareis_{rule_base.content_hash[:16]}", ruleset, tuple(rows), plan, rule_base, calculation_reads)
 
 
+def _packs(tables: list[DecisionTable], entity: str, types: Mapping[str, FactType]) -> list[list[DecisionTable]]:
+    """Tables of one level that fit together in one fact: durable-rules allows 255 properties per fact."""
+    packs: list[list[DecisionTable]] = [[]]
+    properties: set[str] = set()
+    lifted = 0
+    for table in tables:
+        probe = _StratumBuilder(0, 0, entity, types)
+        for rule in table.rules:
+            probe.condition(rule)
+        if len(probe.properties) + len(probe.lifted) > MAX_PROPERTIES:
+            raise WorkbookError(
+                f'table "{table.name}" tests {len(probe.properties) + len(probe.lifted)} facts and expressions; '
+                f"at most {MAX_PROPERTIES} fit in one rule network fact: split the table",
+                table.location,
+            )
+        if packs[-1] and len(properties | set(probe.properties)) + lifted + len(probe.lifted) > MAX_PROPERTIES:
+            packs.append([])
+            properties, lifted = set(), 0
+        packs[-1].append(table)
+        properties |= set(probe.properties)
+        lifted += len(probe.lifted)
+    return packs
+
+
 class _StratumBuilder:
-    def __init__(self, level: int, entity: str, types: Mapping[str, FactType]) -> None:
+    def __init__(self, key: int, level: int, entity: str, types: Mapping[str, FactType]) -> None:
         self.types = types
+        self.key = key
         self.level = level
         self.entity = entity
         self.properties: dict[str, None] = {}
         self.lifted: list[LiftedExpression | LiftedTest] = []
 
     def build(self, tables: tuple[DecisionTable, ...]) -> Stratum:
-        return Stratum(self.level, self.entity, tables, tuple(self.properties), tuple(self.lifted))
+        return Stratum(self.key, self.level, self.entity, tables, tuple(self.properties), tuple(self.lifted))
 
     def condition(self, rule: Rule) -> Json:
-        parts: list[Json] = [{"niveau": self.level}, {"soort": self.entity}]
+        parts: list[Json] = [{"stap": self.key}]
         for entry in rule.inputs:
             if isinstance(entry.test, AnyValue):
                 continue
@@ -140,7 +172,7 @@ class _StratumBuilder:
     def _entry(self, fact: str, test: UnaryTest) -> Json:
         subject = self.types[fact]
         if subject.is_list or subject.kind is Kind.DUUR or not _expressible(test):
-            prop = f"_t{self.level}_{len(self.lifted)}"
+            prop = f"_t{self.key}_{len(self.lifted)}"
             self.lifted.append(LiftedTest(prop, fact, test))
             return {prop: "ja"}
         self.properties[fact] = None
@@ -171,7 +203,7 @@ class _StratumBuilder:
         if isinstance(operand, FactRef):
             self.properties[operand.name] = None
             return {"$m": operand.name}
-        prop = f"_x{self.level}_{len(self.lifted)}"
+        prop = f"_x{self.key}_{len(self.lifted)}"
         self.lifted.append(LiftedExpression(prop, operand))
         return {"$m": prop}
 

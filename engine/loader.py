@@ -437,6 +437,7 @@ def _read_calculations(sheet: Sheet, types: dict[str, FactType], problems: Probl
             source=sheet.text(row, columns["Bron"]),
             annotation=sheet.text(row, annotation) if annotation else "",
             location=location,
+            row=row,
         )
 
 

@@ -135,6 +135,7 @@ class Calculated:
     source: str
     annotation: str
     location: Location
+    row: int
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ class _Durable:
         return sorted(fired)
 
     def start(self, network: str, session: str) -> None:
-        self.matched_rows(network, {"sid": session, "id": "sessie", "soort": "sessie"})
+        self.matched_rows(network, {"sid": session, "id": "sessie", "stap": 0})
 
     def delete(self, network: str, session: str) -> None:
         durable_rules_engine.delete_state(self.handles[network], session)
@@ -181,7 +181,7 @@ class _Run:
                     calculation.source,
                     location.workbook,
                     location.sheet,
-                    int(location.cell[1:]) if location.cell[1:].isdigit() else 0,
+                    calculation.row,
                 )
             )
 
@@ -190,8 +190,7 @@ class _Run:
         view: dict[str, object] = {
             "sid": session,
             "id": f"f{next(self.fact_ids)}",
-            "niveau": stratum.level,
-            "soort": stratum.entity,
+            "stap": stratum.key,
         }
         for prop in stratum.properties:
             if prop in entity.visible:

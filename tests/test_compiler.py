@@ -147,7 +147,7 @@ def test_the_ruleset_is_plain_json_with_one_rule_per_row(rule_base: RuleBase) ->
     rows = sum(len(t.rules) for t in rule_base.tables)
     assert len(network.ruleset) == rows + 1  # plus the rule that opens a session
     by_entry = {
-        row.rule.inputs[0].text: network.ruleset[f"r{row.index}"]["all"][0]["m"]["$and"][2:] for row in network.rows
+        row.rule.inputs[0].text: network.ruleset[f"r{row.index}"]["all"][0]["m"]["$and"][1:] for row in network.rows
     }
     assert by_entry["[1..5)"] == [{"$and": [{"$gte": {"n": 100000000}}, {"$lt": {"n": 500000000}}]}]
     assert by_entry["not(1, 3)"] == [{"$and": [{"$neq": {"n": 100000000}}, {"$neq": {"n": 300000000}}]}]
@@ -178,3 +178,26 @@ def test_text_with_accents_and_quotes_matches(tmp_path: Path) -> None:
 
     assert found("Café De Zwaan, Curaçao") is True
     assert found("Cafe De Zwaan, Curacao") is False
+
+
+def test_tables_that_test_more_facts_than_fit_in_one_durable_fact_are_spread_over_several(tmp_path: Path) -> None:
+    facts = [f"f{i}" for i in range(300)]
+    glossary = [(f, "gezinslid", "ja/nee", "", "", "invoer") for f in facts]
+    glossary += [(f"uit{t}", "gezinslid", "ja/nee", "", "", "afgeleid") for t in range(30)]
+    tables = [
+        TableSpec(
+            f"T{t}",
+            kinds=(*("Invoer",) * 10, "Uitvoer", "Bron"),
+            facts=(*facts[t * 10 : t * 10 + 10], f"uit{t}", ""),
+            rows=[(f"T{t}-1", *("ja",) * 10, "ja", "§0")],
+        )
+        for t in range(30)
+    ]
+    write_workbook(tmp_path, WorkbookSpec("W.xlsx", glossary=glossary, tables=tables))
+    rule_base = load_rule_base(tmp_path)
+    network = compile_network(rule_base)
+    assert [len(s.tables) for _, _, strata in network.levels for s in strata] == [24, 6]
+    today = dt.date(2026, 6, 1)
+    case = Case(today, {"beslisdatum": today}, {}, (Member("lid", dict.fromkeys(facts, True)),))
+    decision = engine_for(rule_base).decide(case)
+    assert all(decision.gezinsleden[0].facts[f"uit{t}"] is True for t in range(30))
