@@ -137,9 +137,11 @@ def check(directory: Path) -> None:
 
     Example: nareis check decision_tables
     """
+    from renderers.documents import with_paragraphs
+
     rule_base = _rule_base(directory)
     engine = engine_for(rule_base)
-    results = [run_scenario(s, engine) for s in rule_base.scenarios]
+    results = [run_scenario(s, engine, lambda d: with_paragraphs(d.to_json())) for s in rule_base.scenarios]
     failures = [f for r in results for f in r.failures]
     for failure in failures:
         click.echo(failure)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.case import Case, Member
-from engine.errors import RuleConflictError
+from engine.errors import NareisError, RuleConflictError
 from engine.expressions import literal_text
 from engine.model import HitPolicy, RuleBase, Scenario
 from engine.runtime import Engine
@@ -26,9 +28,10 @@ class ScenarioResult:
 
 def scenario_case(scenario: Scenario) -> Case:
     beslisdatum = scenario.aanvraag["beslisdatum"]
-    assert not isinstance(beslisdatum, bool | tuple | str) and hasattr(beslisdatum, "toordinal")
+    if not isinstance(beslisdatum, dt.date):
+        raise TypeError(f"scenario {scenario.scenario_id}: beslisdatum is not a date")
     return Case(
-        beslisdatum=beslisdatum,  # type: ignore[arg-type]
+        beslisdatum=beslisdatum,
         aanvraag=scenario.aanvraag,
         referent=scenario.referent,
         members=tuple(Member(m.key, m.facts) for m in scenario.members),
@@ -36,7 +39,11 @@ def scenario_case(scenario: Scenario) -> Case:
     )
 
 
-def run_scenario(scenario: Scenario, engine: Engine) -> ScenarioResult:
+def run_scenario(
+    scenario: Scenario, engine: Engine, check_documents: Callable[[Decision], object] | None = None
+) -> ScenarioResult:
+    """Decide the scenario and compare; with `check_documents`, also render what its letters would say, so a
+    motivation that cannot be rendered with the scenario's facts fails here rather than in a caseworker's letter."""
     try:
         decision = engine.decide(scenario_case(scenario))
     except RuleConflictError as error:
@@ -56,6 +63,11 @@ def run_scenario(scenario: Scenario, engine: Engine) -> ScenarioResult:
                 f"{expectation.location}: scenario {scenario.scenario_id}, {expectation.member}: expected "
                 f"{expectation.fact} = {_show(expected, kind)}, got {_show(actual, kind)}"
             )
+    if check_documents is not None:
+        try:
+            check_documents(decision)
+        except NareisError as error:
+            failures.append(f"{scenario.location}: scenario {scenario.scenario_id}: {error}")
     fired = tuple(rule.rule_id for entity in (decision.aanvraag, *decision.gezinsleden) for rule in entity.fired)
     return ScenarioResult(scenario, tuple(failures), fired)
 

@@ -244,3 +244,40 @@ def test_dump_prints_a_workbook_as_text_for_diffs(tables_dir: Path) -> None:
         "   8: 2.2-01 | vluchteling | > nareistermijn_einde + 2 weken | te_laat | §2.2; art. 29c lid 1 Vw | U heeft de "
         "aanvraag op {{ datum_indiening|datum }} ingediend." in lines
     )
+
+
+def test_check_renders_the_motivations_of_every_scenario(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from conftest import TABLES
+
+    tables = list(TABLES)
+    rows = [list(r) for r in tables[0].rows]
+    rows[1][5] = "Tijdig; identiteit: {{ identiteit_aannemelijk }}."  # printed, but unknown in a scenario below
+    tables[0] = replace(tables[0], rows=[tuple(r) for r in rows])
+    scenarios = [
+        (
+            "S-1",
+            "vrouw",
+            "",
+            "§2.2",
+            "2026-11-01",
+            "2026-08-01",
+            "vluchteling",
+            "2026-05-01",
+            "echtgenoot",
+            None,
+            None,
+            None,
+        )
+    ]
+    write_workbook(
+        tmp_path,
+        base_spec(tables=tables, scenarios=scenarios, scenario_kinds=SCENARIO_KINDS, scenario_facts=SCENARIO_FACTS),
+    )
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        'H2_test.xlsx, sheet "Tests", cell A3: scenario S-1: H2_test.xlsx, sheet "Nareistermijn", row 9: rule 2.2-02: '
+        "motivation could not be rendered: 'identiteit_aannemelijk' is undefined"
+    )
