@@ -91,6 +91,8 @@ class Network:
     levels: tuple[tuple[int, tuple[Calculated, ...], tuple[Stratum, ...]], ...]
     rule_base: RuleBase
     calculation_reads: Mapping[str, frozenset[str]]  # calculated fact -> the facts its formula reads
+    outcomes: Mapping[str, tuple[str, ...]]  # entity kind -> its derived facts that nothing else reads
+    upstream: Mapping[str, frozenset[str]]  # derived fact -> every table it (transitively) depends on
 
 
 def compile_network(rule_base: RuleBase) -> Network:
@@ -122,7 +124,47 @@ def compile_network(rule_base: RuleBase) -> Network:
         for level in levels
     )
     calculation_reads = {c.fact: c.reads for c in rule_base.calculations}
-    return Network(f"nareis_{rule_base.content_hash[:16]}", ruleset, tuple(rows), plan, rule_base, calculation_reads)
+    outcomes, upstream = _outcomes_and_upstream(rule_base)
+    return Network(
+        f"nareis_{rule_base.content_hash[:16]}",
+        ruleset,
+        tuple(rows),
+        plan,
+        rule_base,
+        calculation_reads,
+        outcomes,
+        upstream,
+    )
+
+
+def _outcomes_and_upstream(rule_base: RuleBase) -> tuple[dict[str, tuple[str, ...]], dict[str, frozenset[str]]]:
+    """The outcomes of the network (derived facts no table or calculation reads) and, for every derived fact, the
+    tables upstream of it: where to look for the unknown facts that keep an outcome unknown."""
+    reads: dict[str, frozenset[str]] = {c.fact: c.reads | c.reads_of_others for c in rule_base.calculations}
+    producer: dict[str, str | None] = dict.fromkeys(reads)
+    for table in rule_base.tables:
+        for fact in table.output_facts:
+            reads[fact] = table.reads()
+            producer[fact] = table.name
+    read_somewhere = set().union(*reads.values()) if reads else set()
+    outcomes: dict[str, tuple[str, ...]] = {}
+    for name, entry in rule_base.glossary.items():
+        if name in reads and name not in read_somewhere:
+            outcomes[entry.entity] = (*outcomes.get(entry.entity, ()), name)
+    upstream: dict[str, frozenset[str]] = {}
+
+    def tables_behind(fact: str) -> frozenset[str]:
+        if fact not in upstream:
+            upstream[fact] = frozenset()  # the rule base has no cycles; this only guards the recursion
+            found = {producer[fact]} if producer.get(fact) else set()
+            for source in reads.get(fact, ()):
+                found |= tables_behind(source)
+            upstream[fact] = frozenset(t for t in found if t)
+        return upstream[fact]
+
+    for fact in reads:
+        tables_behind(fact)
+    return outcomes, upstream
 
 
 def _packs(tables: list[DecisionTable], entity: str, types: Mapping[str, FactType]) -> list[list[DecisionTable]]:

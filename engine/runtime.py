@@ -13,6 +13,7 @@ from engine.case import Case
 from engine.compiler import SESSION_RULE, CompiledRow, LiftedExpression, Network, Stratum, encode
 from engine.errors import RuleConflictError
 from engine.evaluate import Scope, evaluate, matches
+from engine.expressions import AnyValue
 from engine.hitpolicy import Hit, apply_hit_policy
 from engine.model import Calculated, DecisionTable, RuleBase
 from engine.trace import Calculation, Decision, EntityResult, FiredRule
@@ -249,18 +250,36 @@ class _Run:
         )
 
     def _missing(self, entity: _Entity) -> tuple[str, ...]:
-        """Input facts that are unknown and stand between a rule and its firing (later: the herstel-verzuim list)."""
+        """Input facts that are unknown and keep an outcome of this entity unknown.
+
+        An outcome is a derived fact that nothing else reads (uitkomst, ...). For each outcome still unknown, the
+        tables upstream of it that did not fire are searched for rules none of whose tests is false: the tests on
+        known facts pass, and the others cannot be decided because a fact they need is unknown."""
+        network = self.engine.network
+        waiting = [f for f in network.outcomes.get(entity.kind, ()) if f not in entity.own]
+        relevant = frozenset().union(*(network.upstream[f] for f in waiting)) if waiting else frozenset()
         scope = self.scope(entity)
+        visible = entity.visible
         unknown: set[str] = set()
         for table in entity.tables_without_hit:
+            if table.name not in relevant:
+                continue
             for rule in table.rules:
+                if all(fact in visible for fact in rule.tested):
+                    continue  # every fact it tests is known: it did not fire because it does not apply
                 blocking: set[str] = set()
                 for entry in rule.inputs:
-                    verdict = matches(entry.test, entity.visible.get(entry.fact), scope)
+                    if isinstance(entry.test, AnyValue):
+                        continue
+                    if entry.fact not in visible:  # a test of an unknown fact is undecided, whatever it says
+                        blocking.add(entry.fact)
+                        blocking.update(f for f in entry.reads if f not in visible)
+                        continue
+                    verdict = matches(entry.test, visible[entry.fact], scope)
                     if verdict is False:
                         break
                     if verdict is None:
-                        blocking |= {f for f in (entry.fact, *entry.reads) if f not in entity.visible}
+                        blocking.update(f for f in entry.reads if f not in visible)
                 else:
                     unknown |= blocking
         behind = _inputs_behind(unknown, self.engine.network, entity)

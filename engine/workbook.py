@@ -71,13 +71,14 @@ def read_workbook(path: Path) -> Workbook:
     where = Location(path.name)
     try:
         values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
+        # Reading the formulas costs a second pass; only a workbook that has formulas needs it.
+        formulas = openpyxl.load_workbook(path, data_only=False) if _has_formulas(path) else None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise WorkbookError(f"cannot read this file as an Excel workbook (.xlsx): {error}", where) from error
     sheets = []
     for sheet in values.worksheets:
         merged = _merged_values(sheet)
-        formula_sheet = formulas[sheet.title]
+        formula_sheet = formulas[sheet.title] if formulas is not None else None
         rows: dict[int, dict[int, Cell]] = {}
         for row in sheet.iter_rows():
             for cell in row:
@@ -86,7 +87,7 @@ def read_workbook(path: Path) -> Workbook:
                 position = (cell.row, cell.column)
                 value = merged.get(position, cell.value)
                 location = Location(path.name, sheet.title, f"{get_column_letter(cell.column)}{cell.row}")
-                formula = formula_sheet.cell(cell.row, cell.column).value
+                formula = formula_sheet.cell(cell.row, cell.column).value if formula_sheet is not None else None
                 is_formula = isinstance(formula, str) and formula.startswith("=")
                 if value is None:
                     if is_formula:
@@ -109,6 +110,16 @@ def read_workbook(path: Path) -> Workbook:
                 rows.setdefault(cell.row, {})[cell.column] = Cell(normalised, location, cell.row, cell.column)
         sheets.append(Sheet(path.name, sheet.title, rows))
     return Workbook(path.name, tuple(sheets))
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet of the workbook holds a formula (an <f> element in its XML)."""
+    with zipfile.ZipFile(path) as archive:
+        return any(
+            b"<f>" in archive.read(name) or b"<f " in archive.read(name)
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
 
 
 def _merged_values(sheet: Any) -> dict[tuple[int, int], object]:

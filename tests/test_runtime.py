@@ -171,3 +171,16 @@ def test_five_thousand_cases_in_one_process_with_flat_memory(tables_dir: Path) -
     growth = _resident_kib() - before
     assert outcomes == {"afwijzen"}
     assert growth < 8 * 1024, f"resident memory grew by {growth} KiB over 4,500 cases"
+
+
+def test_an_unknown_fact_is_not_missing_once_the_outcome_stands_without_it(tables_dir: Path) -> None:
+    # The filing date is unknown, so the term cannot be judged; but identity is not plausible, so the refusal
+    # stands whatever the date is: nothing is missing for the outcome.
+    decision = decide(
+        case(Member("vrouw", {"relatie": "echtgenoot", "identiteit_aannemelijk": "nee"}), indiening=None),
+        load_rule_base(tables_dir),
+    )
+    member = decision.gezinsleden[0]
+    assert "termijn" not in member.facts
+    assert member.facts["eindoordeel"] == "afwijzen"
+    assert member.missing == ()
