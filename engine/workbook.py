@@ -97,7 +97,7 @@ def read_workbook(path: Path) -> Workbook:
                             location,
                         )
                     continue
-                if is_formula and isinstance(value, str) and value in _EXCEL_ERRORS:
+                if isinstance(formula, str) and is_formula and isinstance(value, str) and value in _EXCEL_ERRORS:
                     raise WorkbookError(
                         f"Excel shows {value} for the formula {formula}: a cell that starts with = is a formula in "
                         f"Excel; to write a test, leave out the = (write {formula[1:].strip()}) or start the cell "
