@@ -240,3 +240,22 @@ def test_numbers_typed_as_numbers_or_stored_as_text_mean_the_same(tmp_path: Path
     sheet["C10"] = dt.datetime(2026, 6, 12)  # the same date as an Excel date cell
     book.save(path)
     assert load_directory(tmp_path).tables[0].rules[2].inputs[1].test == as_text
+
+
+def test_a_formula_that_excel_shows_as_an_error_is_explained(tmp_path: Path) -> None:
+    import re
+    import zipfile
+
+    path = write_workbook(tmp_path, base_spec())
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet4.xml"  # Uitkomst
+    parts[sheet] = re.sub(rb'<c r="C8"[^>]*>.*?</c>', b'<c r="C8" t="e"><f>te_laat</f><v>#NAME?</v></c>', parts[sheet])
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert problems_of(tmp_path) == [
+        'H2_test.xlsx, sheet "Uitkomst", cell C8: Excel shows #NAME? for the formula =te_laat: a cell that starts with '
+        "= is a formula in Excel; to write a test, leave out the = (write te_laat) or start the cell with an "
+        "apostrophe ('=te_laat)"
+    ]
