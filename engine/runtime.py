@@ -84,10 +84,19 @@ class Engine:
 
     def __init__(self, network: Network) -> None:
         self.network = network
+        self._no_hit: dict[str, dict[str, Value]] = {}
         _DURABLE.register(network)
 
     def matched_rows(self, view: dict[str, object]) -> list[int]:
         return _DURABLE.matched_rows(self.network.name, view)
+
+    def no_hit(self, table: DecisionTable) -> dict[str, Value]:
+        """What a table sets when no rule matches (the empty list, a count of 0, or nothing), worked out once."""
+        known = self._no_hit.get(table.name)
+        if known is None:
+            outcome = apply_hit_policy(table, [], self.network.rule_base.glossary)
+            known = self._no_hit[table.name] = {f: v for f, v in outcome.values.items() if v is not None}
+        return known
 
     def decide(self, case: Case) -> Decision:
         """Decide one case in its own durable-rules session, deleted afterwards (at most 1,024 may live at once)."""
@@ -143,6 +152,7 @@ class _Run:
         self.members = members
         self.order = itertools.count(1)
         self.fact_ids = itertools.count(1)
+        self.scopes: dict[int, Scope] = {}
 
     def _owner(self, fact: str, entity: _Entity) -> _Entity:
         kind = self.rule_base.glossary[fact].entity
@@ -162,8 +172,12 @@ class _Run:
             member.visible[fact] = value
 
     def scope(self, entity: _Entity) -> Scope:
-        others = [m.visible for m in self.members if m is not entity]
-        return Scope(entity.visible, others)
+        # The visible dicts are updated in place, so a scope made once per entity stays current.
+        scope = self.scopes.get(id(entity))
+        if scope is None:
+            others = [m.visible for m in self.members if m is not entity]
+            scope = self.scopes[id(entity)] = Scope(entity.visible, others)
+        return scope
 
     def calculate(self, calculation: Calculated) -> None:
         kind = self.rule_base.glossary[calculation.fact].entity
@@ -208,6 +222,11 @@ class _Run:
             self._apply(table, [row for row in hits if row.table is table], entity, scope)
 
     def _apply(self, table: DecisionTable, rows: list[CompiledRow], entity: _Entity, scope: Scope) -> None:
+        if not rows:
+            entity.tables_without_hit.append(table)
+            for fact, empty in self.engine.no_hit(table).items():  # DMN's result of no matching rule
+                self.set(self._owner(fact, entity), fact, empty)
+            return
         hits = [Hit(row.rule, {o.fact: evaluate(o.expression, scope) for o in row.rule.outputs}) for row in rows]
         try:
             outcome = apply_hit_policy(table, hits, self.rule_base.glossary)
@@ -215,8 +234,6 @@ class _Run:
             raise RuleConflictError(
                 f"{error.message}, for {_who(entity)} in case {self.case.label}", error.location
             ) from None
-        if not rows:
-            entity.tables_without_hit.append(table)
         for fact, value in outcome.values.items():
             if value is not None:
                 self.set(self._owner(fact, entity), fact, value)
