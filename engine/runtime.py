@@ -29,6 +29,7 @@ class _Entity:
     own: dict[str, Value]
     toelichtingen: Mapping[str, str]
     visible: dict[str, Value] = field(default_factory=dict)
+    encoded: dict[str, object] = field(default_factory=dict)  # `visible` as durable-rules sees it
     fired: list[FiredRule] = field(default_factory=list)
     calculations: list[Calculation] = field(default_factory=list)
     tables_without_hit: list[DecisionTable] = field(default_factory=list)
@@ -85,6 +86,7 @@ class Engine:
     def __init__(self, network: Network) -> None:
         self.network = network
         self._no_hit: dict[str, dict[str, Value]] = {}
+        self.entity_of = {name: fact.entity for name, fact in network.rule_base.glossary.items()}
         _DURABLE.register(network)
 
     def matched_rows(self, view: dict[str, object]) -> list[int]:
@@ -110,6 +112,9 @@ class Engine:
         members = [_Entity("gezinslid", m.key, dict(m.facts), m.toelichtingen) for m in case.members]
         for member in members:
             member.visible = {**shared, **member.own}
+        aanvraag.encoded = referent.encoded = {fact: encode(value) for fact, value in shared.items()}
+        for member in members:
+            member.encoded = {fact: encode(value) for fact, value in member.visible.items()}
         run = _Run(self, case, rule_base, aanvraag, referent, members)
         session = f"s{next(_DURABLE.session_ids)}"
         _DURABLE.start(self.network.name, session)
@@ -155,7 +160,7 @@ class _Run:
         self.scopes: dict[int, Scope] = {}
 
     def _owner(self, fact: str, entity: _Entity) -> _Entity:
-        kind = self.rule_base.glossary[fact].entity
+        kind = self.engine.entity_of[fact]
         if kind == "aanvraag":
             return self.aanvraag
         if kind == "referent":
@@ -164,12 +169,16 @@ class _Run:
 
     def set(self, owner: _Entity, fact: str, value: Value) -> None:
         owner.own[fact] = value
+        encoded = encode(value)
         if owner.kind == "gezinslid":
             owner.visible[fact] = value
+            owner.encoded[fact] = encoded
             return
         self.aanvraag.visible[fact] = value  # shared by aanvraag and referent
+        self.aanvraag.encoded[fact] = encoded
         for member in self.members:
             member.visible[fact] = value
+            member.encoded[fact] = encoded
 
     def scope(self, entity: _Entity) -> Scope:
         # The visible dicts are updated in place, so a scope made once per entity stays current.
@@ -207,9 +216,10 @@ class _Run:
             "id": f"f{next(self.fact_ids)}",
             "stap": stratum.key,
         }
+        encoded = entity.encoded
         for prop in stratum.properties:
-            if prop in entity.visible:
-                view[prop] = encode(entity.visible[prop])
+            if prop in encoded:
+                view[prop] = encoded[prop]
         for lifted in stratum.lifted:
             if isinstance(lifted, LiftedExpression):
                 value: object = evaluate(lifted.expression, scope)
@@ -217,9 +227,12 @@ class _Run:
                 value = matches(lifted.test, entity.visible.get(lifted.subject), scope)
             if value is not None:
                 view[lifted.prop] = encode(value)
-        hits = [self.engine.network.rows[i] for i in self.engine.matched_rows(view)]
+        by_table: dict[str, list[CompiledRow]] = {}
+        for index in self.engine.matched_rows(view):
+            row = self.engine.network.rows[index]
+            by_table.setdefault(row.table.name, []).append(row)
         for table in stratum.tables:
-            self._apply(table, [row for row in hits if row.table is table], entity, scope)
+            self._apply(table, by_table.get(table.name, []), entity, scope)
 
     def _apply(self, table: DecisionTable, rows: list[CompiledRow], entity: _Entity, scope: Scope) -> None:
         if not rows:
