@@ -175,7 +175,11 @@ HERSTELVERZUIM: list[Block] = [
     ("tag", "{%p if lid.herstel_motiveringen %}"),
     ("Heading 3", "Waarom hebben wij dit nodig?"),
     ("tag", "{%p for motivering in lid.herstel_motiveringen %}"),
-    ("Normal", "{{ motivering.tekst }}"),
+    (
+        "Normal",
+        "{{ motivering.tekst }}{% if motivering.paragraaf %} (werkinstructie WI 2026/11, {{ motivering.paragraaf }}"
+        "{% if motivering.grondslag %}; {{ motivering.grondslag }}{% endif %}){% endif %}",
+    ),
     *TOELICHTING,
     ("tag", "{%p endfor %}"),
     ("tag", "{%p endif %}"),
