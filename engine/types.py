@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
 
@@ -68,12 +69,17 @@ class Duration:
     months: int = 0
     days: int = 0
 
+    @cached_property
+    def _delta(self) -> relativedelta:
+        # Building a relativedelta is slow compared with using one; a duration is a constant, so build it once.
+        return relativedelta(years=self.years, months=self.months, days=self.days)
+
     def add_to(self, date: dt.date) -> dt.date:
-        result: dt.date = date + relativedelta(years=self.years, months=self.months, days=self.days)
+        result: dt.date = date + self._delta
         return result
 
     def subtract_from(self, date: dt.date) -> dt.date:
-        result: dt.date = date - relativedelta(years=self.years, months=self.months, days=self.days)
+        result: dt.date = date - self._delta
         return result
 
     def iso(self) -> str:
