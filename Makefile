@@ -29,6 +29,7 @@ test: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/nareis check decision_tables
+	$(BIN)/nareis coverage decision_tables > /dev/null || $(BIN)/nareis coverage decision_tables
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine renderers tests bench
