@@ -75,6 +75,3 @@ class CaseError(NareisError):
 class RuleConflictError(NareisError):
     """A hit policy was violated at run time (U or A with conflicting rules)."""
 
-
-class ScenarioFailure(NareisError):
-    """A scenario's expected outcome differs from the decision."""
