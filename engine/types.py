@@ -39,6 +39,9 @@ class FactType:
         """The type of one element of a list type (the type itself when it is not a list)."""
         return FactType(self.kind, self.values, False)
 
+    def as_list(self) -> FactType:
+        return FactType(self.kind, self.values, True)
+
 
     def describe(self) -> str:
         """Dutch name as written in the glossary, e.g. 'keuze (vluchteling, subsidiair)' or 'lijst van datum'."""
