@@ -96,11 +96,16 @@ def check_directory(directory: Path, *, strict: bool = False, documents: bool = 
     seconds["scenarios"] = time.perf_counter() - start
 
     paragraphs = paragraph_coverage(rule_base)
-    for item in paragraphs:
-        if not item.covered:
-            findings.append(
-                Finding("uncovered_paragraph", ERROR, Location("WI 2026/11"), {"paragraph": item.paragraph, "title": item.title})
+    uncovered = [p.paragraph if p.paragraph == "Inleiding" else f"§{p.paragraph}" for p in paragraphs if not p.covered]
+    if uncovered:
+        findings.append(
+            Finding(
+                "uncovered_paragraph",
+                ERROR,
+                Location(),
+                {"count": str(len(uncovered)), "paragraphs": ", ".join(uncovered)},
             )
+        )
     unfired = unfired_rules(rule_base, (rule for result in results for rule in result.fired))
     location_of = {r.rule_id: r.location for t in rule_base.tables for r in t.rules}
     for rule_id in unfired:

@@ -77,16 +77,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "unused_derived": (
         "{fact} wordt gezet door {producer}, maar geen tabel, berekening, motivering of document leest het",
-        "{fact} is set by {producer}, but no table, calculation, motivation or document reads it",
+        "{fact} is set by {producer_en}, but no table, calculation, motivation or document reads it",
     ),
     "unknown_paragraph": (
         "Bron {what} noemt §{paragraph}, maar die paragraaf staat niet in de inhoudsopgave van WI 2026/11",
         "Bron {what_en} cites §{paragraph}, which is not in the table of contents of WI 2026/11",
     ),
     "uncovered_paragraph": (
-        "§{paragraph} ({title}) van WI 2026/11: geen regel noemt deze paragraaf en er staat geen reden in een "
-        "blad Geen regels",
-        "§{paragraph} ({title}) of WI 2026/11: no rule cites it and no Geen regels sheet gives a reason",
+        "{count} paragrafen van WI 2026/11 zonder regel die ze noemt en zonder reden in een blad Geen regels: "
+        "{paragraphs}",
+        "{count} paragraphs of WI 2026/11 that no rule cites and no Geen regels sheet explains: {paragraphs}",
     ),
     "unfired_rule": (
         "regel {rule} vuurt in geen enkel scenario; voeg een scenario toe dat haar test",

@@ -30,12 +30,12 @@ def text_report(result: CheckResult, lang: str = "nl") -> str:
         if not group:
             continue
         lines.append(f"{_HEADINGS[lang][severity]} ({len(group)}):")
-        current = ("", "")
+        current: tuple[str, str] | None = None
         for finding in group:
             where = (finding.location.workbook, finding.location.sheet)
             if where != current:
                 current = where
-                heading = location_text(finding.location.__class__(*where), lang) or "-"
+                heading = location_text(finding.location.__class__(*where), lang) or "WI 2026/11"
                 lines.append(f"  {heading}")
             lines.append(f"    {_line(finding, lang)}")
             lines.extend(f"      {nl if lang == 'nl' else en}" for nl, en in finding.details)
@@ -44,7 +44,8 @@ def text_report(result: CheckResult, lang: str = "nl") -> str:
 
 
 def _line(finding: Finding, lang: str) -> str:
-    return f"{SEVERITY_WORDS[lang][finding.severity]}: {location_text(finding.location, lang)}: {message(finding, lang)}"
+    where = location_text(finding.location, lang)
+    return f"{SEVERITY_WORDS[lang][finding.severity]}: " + (f"{where}: " if where else "") + message(finding, lang)
 
 
 def summary(result: CheckResult, lang: str = "nl") -> str:
@@ -167,7 +168,7 @@ def github_annotations(result: CheckResult, directory: Path, lang: str = "nl") -
     for finding in ordered(result.findings):
         where = finding.location
         properties = []
-        if where.workbook and where.workbook != "WI 2026/11":
+        if where.workbook:
             properties.append(f"file={_property((directory / where.workbook).as_posix())}")
         title = ", ".join(part for part in (where.sheet, where.cell) if part) or finding.kind
         properties.append(f"title={_property(title)}")

@@ -127,7 +127,7 @@ def explain(rule_base: RuleBase, decision: Decision, member: str, fact: str, dep
     visible: dict[str, Value] = {**shared, **entity.facts}
     others = [{**shared, **m.facts} for m in decision.gezinsleden if m.key != entity.key]
     scope = Scope(visible, others)
-    indent = "  " * (depth + 1)
+    indent = "  " * depth
     table = next((t for t in rule_base.tables if fact in t.output_facts), None)
     if table is None:
         calculation = next((c for c in rule_base.calculations if c.fact == fact), None)
@@ -165,7 +165,14 @@ def explain(rule_base: RuleBase, decision: Decision, member: str, fact: str, dep
                 nl, en = "past, maar een andere regel ging voor", "matches, but another rule took precedence"
             if not table.hit_policy.is_single_hit:
                 nl, en = "past", "matches"
-            lines.append(Text(f"{indent}  regel {rule.rule_id} (rij {rule.row}) {nl}", f"{indent}  rule {rule.rule_id} (row {rule.row}) {en}"))
+            seen = _facts_seen(list(rule.tested), visible, rule_base)
+            at_nl, at_en = (f" bij {seen.nl}", f" at {seen.en}") if rule.tested else ("", "")
+            lines.append(
+                Text(
+                    f"{indent}  regel {rule.rule_id} (rij {rule.row}) {nl}{at_nl}",
+                    f"{indent}  rule {rule.rule_id} (row {rule.row}) {en}{at_en}",
+                )
+            )
             continue
         if shown >= MAX_ROWS_SHOWN:
             hidden += 1

@@ -212,8 +212,8 @@ def usage_findings(rule_base: RuleBase, used_elsewhere: frozenset[str]) -> list[
             read |= set(_NAME_TOKEN.findall(rule.motivation))
     for calculation in rule_base.calculations:
         read |= calculation.reads | calculation.reads_of_others
-    producer = {f: f'tabel "{t.name}"' for t in rule_base.tables for f in t.output_facts}
-    producer |= {c.fact: "een berekening" for c in rule_base.calculations}
+    producer = {f: (f'tabel "{t.name}"', f'table "{t.name}"') for t in rule_base.tables for f in t.output_facts}
+    producer |= {c.fact: ("een berekening", "a calculation") for c in rule_base.calculations}
     findings = []
     for name, fact in rule_base.glossary.items():
         if name in read or name in used_elsewhere or name in BUILT_IN_FACTS:
@@ -222,7 +222,12 @@ def usage_findings(rule_base: RuleBase, used_elsewhere: frozenset[str]) -> list[
             findings.append(Finding("unused_input", WARNING, fact.location, {"fact": name}))
         else:
             findings.append(
-                Finding("unused_derived", WARNING, fact.location, {"fact": name, "producer": producer.get(name, "?")})
+                Finding(
+                    "unused_derived",
+                    WARNING,
+                    fact.location,
+                    {"fact": name, "producer": producer[name][0], "producer_en": producer[name][1]},
+                )
             )
     return findings
 
