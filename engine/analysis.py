@@ -33,7 +33,7 @@ from engine.expressions import (
     to_text,
 )
 from engine.findings import ERROR, NOTE, WARNING, Finding
-from engine.model import DecisionTable, HitPolicy, Rule, RuleBase
+from engine.model import DecisionTable, HitPolicy, InputEntry, Rule, RuleBase
 from engine.types import Duration, Kind, Value
 from engine.valuesets import UNKNOWN, Bound, Domain, Point, ValueSet, point_value
 
@@ -196,8 +196,6 @@ class FactDomains:
         return False
 
 
-
-
 # ---- columns --------------------------------------------------------------------------------------------
 
 
@@ -307,8 +305,6 @@ def _entry_set(test: UnaryTest, domain: Domain, point: _PointOf) -> ValueSet | N
     raise TypeError(f"not an input entry: {test!r}")
 
 
-
-
 def table_columns(table: DecisionTable, domains: FactDomains) -> list[Column] | None:
     """The table's columns, one per tested fact; None when the table tests a fact the analysis cannot model."""
     facts = list(dict.fromkeys(table.input_facts))
@@ -320,18 +316,8 @@ def table_columns(table: DecisionTable, domains: FactDomains) -> list[Column] | 
             return None
         entries = [[e for e in rule.inputs if e.fact == fact] for rule in table.rules]
         symbolic = _symbolic_column(entries, domain, tested_facts)
-        if symbolic is not None:
-            base, column_domain = symbolic
-
-            def point(node: Expr, base: str = base, kind: Kind = domain.fact_kind) -> Point | None:
-                found = _symbolic(node, kind)
-                return found[1] if found and found[0] == base else None
-
-        else:
-            column_domain = domain
-
-            def point(node: Expr, column_domain: Domain = column_domain) -> Point | None:
-                return _operand_point(node, column_domain)
+        column_domain = symbolic[1] if symbolic is not None else domain
+        point = _symbolic_points(symbolic[0], domain.fact_kind) if symbolic else _literal_points(column_domain)
 
         cells: list[ValueSet | None] = []
         compares_with = ""
@@ -363,8 +349,23 @@ def table_columns(table: DecisionTable, domains: FactDomains) -> list[Column] | 
     return columns
 
 
+def _symbolic_points(base: str, kind: Kind) -> _PointOf:
+    def point(node: Expr) -> Point | None:
+        found = _symbolic(node, kind)
+        return found[1] if found and found[0] == base else None
+
+    return point
+
+
+def _literal_points(domain: Domain) -> _PointOf:
+    def point(node: Expr) -> Point | None:
+        return _operand_point(node, domain)
+
+    return point
+
+
 def _symbolic_column(
-    entries: list[list[object]], domain: Domain, tested_facts: set[str]
+    entries: list[list[InputEntry]], domain: Domain, tested_facts: set[str]
 ) -> tuple[str, Domain] | None:
     """Whether every test of the column compares with one expression E (plus constants) that the table does
     not test itself; then the column is exact over offsets from E."""
@@ -374,19 +375,20 @@ def _symbolic_column(
     reads: set[str] = set()
     for rule_entries in entries:
         for entry in rule_entries:
-            operands = _operands(entry.test)  # type: ignore[attr-defined]
+            operands = _operands(entry.test)
             for operand in operands:
                 found = _symbolic(operand, domain.fact_kind)
                 if found is None:
                     return None
                 bases.add(found[0])
-            reads |= entry.reads  # type: ignore[attr-defined]
+            reads |= entry.reads
     if len(bases) != 1 or reads & tested_facts:
         return None
     (base,) = bases
     whole = domain.fact_kind is Kind.DATUM or domain.discrete
-    return base, Domain("ordered", domain.fact_kind, discrete=whole and domain.fact_kind is not Kind.DUUR,
-                        offset_of=base)
+    return base, Domain(
+        "ordered", domain.fact_kind, discrete=whole and domain.fact_kind is not Kind.DUUR, offset_of=base
+    )
 
 
 # ---- boxes: one set per column ----------------------------------------------------------------------------
@@ -441,17 +443,15 @@ def value_text(domain: Domain, value: object) -> str:
         return literal_text(str(value), Kind.TEKST)
     assert isinstance(value, int | Decimal | tuple)
     if domain.offset_of:
+        assert isinstance(value, int | Decimal)
         if domain.fact_kind is Kind.DATUM:
-            assert isinstance(value, int)
-            amount = abs(value)
-            unit = f"{amount} dag" if amount == 1 else f"{amount} dagen"
+            days = abs(int(value))
+            unit = f"{days} dag" if days == 1 else f"{days} dagen"
         else:
-            assert isinstance(value, int | Decimal)
-            amount = abs(Decimal(value))
-            unit = literal_text(amount, Kind.GETAL)
+            unit = literal_text(abs(Decimal(value)), Kind.GETAL)
         if value == 0:
             return domain.offset_of
-        return f"{domain.offset_of} {'+' if value > 0 else '-'} {unit}"  # type: ignore[operator]
+        return f"{domain.offset_of} {'+' if value > 0 else '-'} {unit}"
     real = point_value(domain, value)
     assert isinstance(real, Decimal | dt.date | Duration)
     return literal_text(real, domain.fact_kind)
@@ -515,7 +515,9 @@ def analyse_table(table: DecisionTable, domains: FactDomains, needs: Needs) -> T
     n = len(rules)
     cells = [[column.cells[i] for column in columns] for i in range(n)]
     exact_rows = [all(c is not None for c in row) for row in cells]
-    boxes: list[Box | None] = [tuple(c for c in row if c is not None) if ok else None for row, ok in zip(cells, exact_rows, strict=True)]
+    boxes: list[Box | None] = [
+        tuple(c for c in row if c is not None) if ok else None for row, ok in zip(cells, exact_rows, strict=True)
+    ]
     over: list[Box] = [
         tuple(c if c is not None else ValueSet.everything(col.domain) for c, col in zip(row, columns, strict=True))
         for row in cells
@@ -549,8 +551,13 @@ def analyse_table(table: DecisionTable, domains: FactDomains, needs: Needs) -> T
                     "never_true",
                     ERROR,
                     column.locations[i],
-                    {"text": column.texts[i], "fact": column.fact, "rule": rules[i].rule_id, "reason": reason,
-                     "reason_en": reason_en},
+                    {
+                        "text": column.texts[i],
+                        "fact": column.fact,
+                        "rule": rules[i].rule_id,
+                        "reason": reason,
+                        "reason_en": reason_en,
+                    },
                     rules=(rules[i].rule_id,),
                 )
             )
@@ -564,7 +571,9 @@ def analyse_table(table: DecisionTable, domains: FactDomains, needs: Needs) -> T
                 if not _meets(over[i], over[j]):
                     continue
                 if boxes[i] is None or boxes[j] is None:
-                    if policy is HitPolicy.UNIQUE or (policy is HitPolicy.ANY and _same_outputs(rules[i], rules[j]) is not True):
+                    if policy is HitPolicy.UNIQUE or (
+                        policy is HitPolicy.ANY and _same_outputs(rules[i], rules[j]) is not True
+                    ):
                         inexact(i, j)
                     continue
                 box_i, box_j = boxes[i], boxes[j]
@@ -574,7 +583,14 @@ def analyse_table(table: DecisionTable, domains: FactDomains, needs: Needs) -> T
                 ids = {"first": rules[i].rule_id, "second": rules[j].rule_id}
                 if policy is HitPolicy.UNIQUE:
                     report.findings.append(
-                        Finding("overlap", ERROR, _pair_cell(columns, i, j, rules[i].location), ids, (ids["first"], ids["second"]), example)
+                        Finding(
+                            "overlap",
+                            ERROR,
+                            _pair_cell(columns, i, j, rules[i].location),
+                            ids,
+                            (ids["first"], ids["second"]),
+                            example,
+                        )
                     )
                     continue
                 same = _same_outputs(rules[i], rules[j])
@@ -601,9 +617,7 @@ def analyse_table(table: DecisionTable, domains: FactDomains, needs: Needs) -> T
                     else:
                         continue
                     second = rules[j] if ids["second"] == rules[j].rule_id else rules[i]
-                    report.findings.append(
-                        Finding(kind, WARNING, second.location, ids, (ids["first"], ids["second"]))
-                    )
+                    report.findings.append(Finding(kind, WARNING, second.location, ids, (ids["first"], ids["second"])))
 
     # rows that can never win (F, P)
     if policy in (HitPolicy.FIRST, HitPolicy.PRIORITY):
@@ -653,24 +667,21 @@ def analyse_table(table: DecisionTable, domains: FactDomains, needs: Needs) -> T
         _gaps(report, table, columns, live, [over[i] for i in live], needs)
 
     for fact, count in sorted(inexact_pairs.items()):
-        column = next((c for c in columns if c.fact == fact), None)
+        found = next((c for c in columns if c.fact == fact), None)
+        compares = found.compares_with if found is not None else ""
         report.exact = False
         report.findings.append(
             Finding(
                 "inexact",
                 NOTE,
-                column.locations[0] if column else table.location,
+                found.locations[0] if found is not None else table.location,
                 {
                     "count": str(count),
                     "pairs": "paar regels" if count == 1 else "paren regels",
                     "pairs_en": "pair of rules" if count == 1 else "pairs of rules",
                     "column": fact,
-                    "what": (column.compares_with if column and column.compares_with else "een berekende uitvoer")
-                    if column
-                    else "een berekende uitvoer",
-                    "what_en": (column.compares_with if column and column.compares_with else "a computed output")
-                    if column
-                    else "a computed output",
+                    "what": compares or "een berekende uitvoer",
+                    "what_en": compares or "a computed output",
                 },
             )
         )
@@ -752,7 +763,10 @@ def _gaps(
     """Inputs (every fact known) that no row matches, where another table or a letter needs the output: first
     the keuze values no row tests, then any other region, one example per table."""
     universe = tuple(ValueSet.everything(c.domain, unknown=False) for c in columns)
-    outputs = {"outputs": _and_list(list(table.output_facts), "nl"), "outputs_en": _and_list(list(table.output_facts), "en")}
+    outputs = {
+        "outputs": _and_list(list(table.output_facts), "nl"),
+        "outputs_en": _and_list(list(table.output_facts), "en"),
+    }
     explained: dict[int, ValueSet] = {}
     for index, column in enumerate(columns):
         if column.domain.kind != "finite" or not live or not needs.inputs.get(column.fact, False):
@@ -806,7 +820,9 @@ def _gaps(
         hint = hint_en = ""
         if len(derived) > 1:
             hint = " (" + ", ".join(derived) + " zijn afgeleid: kijk of eerdere tabellen deze combinatie uitsluiten)"
-            hint_en = " (" + ", ".join(derived) + " are derived: check whether upstream tables rule this combination out)"
+            hint_en = (
+                " (" + ", ".join(derived) + " are derived: check whether upstream tables rule this combination out)"
+            )
         report.findings.append(
             Finding(
                 "gap",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from engine.findings import ERROR, NOTE, WARNING, Finding
 from engine.loader import workbook_paths
 from engine.model import RuleBase
 from engine.scenarios import ScenarioResult, run_scenario
+from engine.trace import Decision
 from engine.verify import citation_findings, usage_findings
 
 
@@ -115,11 +117,11 @@ def check_directory(directory: Path, *, strict: bool = False, documents: bool = 
     return CheckResult(rule_base, findings, results, paragraphs, unfired, seconds)
 
 
-def _document_check() -> object:
+def _document_check() -> Callable[[Decision], object]:
     from renderers.documents import with_paragraphs
 
-    def render(decision: object) -> object:
-        return with_paragraphs(decision.to_json())  # type: ignore[attr-defined]
+    def render(decision: Decision) -> object:
+        return with_paragraphs(decision.to_json())
 
     return render
 

@@ -11,7 +11,7 @@ from engine.errors import Location, NareisError, RuleConflictError
 from engine.evaluate import Scope, matches
 from engine.expressions import AnyValue, literal_text
 from engine.findings import location_text
-from engine.model import DecisionTable, HitPolicy, RuleBase, Scenario
+from engine.model import DecisionTable, HitPolicy, InputEntry, RuleBase, Scenario
 from engine.runtime import Engine
 from engine.trace import Decision, EntityResult
 from engine.types import Kind, Value
@@ -201,7 +201,12 @@ def explain(rule_base: RuleBase, decision: Decision, member: str, fact: str, dep
             )
             blocked.extend(f for f in [entry.fact, *sorted(entry.reads)] if f not in visible and f not in blocked)
     if hidden:
-        lines.append(Text(f"{indent}  en {hidden} regels meer die niet passen", f"{indent}  and {hidden} more rules that do not match"))
+        lines.append(
+            Text(
+                f"{indent}  en {hidden} regels meer die niet passen",
+                f"{indent}  and {hidden} more rules that do not match",
+            )
+        )
     if not table.rules:
         lines.append(Text(f"{indent}  de tabel heeft geen regels", f"{indent}  the table has no rules"))
     if depth < 1:
@@ -212,13 +217,10 @@ def explain(rule_base: RuleBase, decision: Decision, member: str, fact: str, dep
 
 
 def _first_failing(
-    inputs: tuple[object, ...], visible: Mapping[str, Value], scope: Scope
-) -> tuple[bool | None, object]:
-    from engine.model import InputEntry
-
+    inputs: tuple[InputEntry, ...], visible: Mapping[str, Value], scope: Scope
+) -> tuple[bool | None, InputEntry | None]:
     unknown: InputEntry | None = None
     for entry in inputs:
-        assert isinstance(entry, InputEntry)
         if isinstance(entry.test, AnyValue):
             continue
         result = matches(entry.test, visible.get(entry.fact), scope)

@@ -349,14 +349,10 @@ def _subtract_spans(domain: Domain, first: tuple[Span, ...], second: tuple[Span,
 def _span_example(domain: Domain, span: Span) -> Point:
     low, high = span.low, span.high
     if low.value is not None and high.value is not None:
-        if isinstance(low.value, tuple):
+        if isinstance(low.value, tuple) or isinstance(high.value, tuple):
             return low.value
         middle = (Decimal(low.value) + Decimal(high.value)) / 2
-        if domain.discrete:
-            return math.floor(middle)
-        if low.closed and high.closed:
-            return _tidy(middle)
-        return _tidy(middle)
+        return math.floor(middle) if domain.discrete else _tidy(middle)
     if low.value is not None:
         if low.closed:
             return low.value

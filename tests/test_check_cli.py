@@ -32,7 +32,9 @@ def sound_spec(rows: Sequence[Sequence[object]] | None = None, values: str = "vl
         facts=("status_referent", "uitkomst", ""),
         rows=rows or [("T-1", "vluchteling", "inwilligen", "§2.2"), ("T-2", "subsidiair", "afwijzen", "§2.3")],
     )
-    explained = [(p if p == "Inleiding" else f"§{p}", "Buiten deze test") for p, _ in PARAGRAPHS if p not in ("2.2", "2.3")]
+    explained = [
+        (p if p == "Inleiding" else f"§{p}", "Buiten deze test") for p, _ in PARAGRAPHS if p not in ("2.2", "2.3")
+    ]
     return WorkbookSpec(
         "H2_test.xlsx",
         glossary=glossary,
@@ -106,7 +108,9 @@ def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
         (["geen_map", "--lang", "en"], "Error: geen_map is not a directory of workbooks\n"),
     ],
 )
-def test_unusable_input_exits_2(tmp_path: Path, arguments: list[str], expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unusable_input_exits_2(
+    tmp_path: Path, arguments: list[str], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check", *arguments])
     assert result.exit_code == 2
@@ -302,11 +306,7 @@ def analysis_lines(tmp_path: Path, spec: WorkbookSpec) -> list[str]:
     write_workbook(tmp_path, spec)
     result = check_directory(tmp_path, documents=False)
     kinds = ("unfired_rule", "uncovered_paragraph", "unused_input", "unused_derived")
-    return [
-        f"{location_text(f.location)}: {message(f)}"
-        for f in result.findings
-        if f.kind not in kinds
-    ]
+    return [f"{location_text(f.location)}: {message(f)}" for f in result.findings if f.kind not in kinds]
 
 
 def test_the_h2_tables_as_they_are_give_no_finding(tmp_path: Path) -> None:
