@@ -397,7 +397,7 @@ Box = tuple[ValueSet, ...]
 
 
 def _meets(first: Box, second: Box) -> bool:
-    return all(not a.intersection(b).is_empty() for a, b in zip(first, second, strict=True))
+    return all(a.meets(b) for a, b in zip(first, second, strict=True))
 
 
 def _within(inner: Box, outer: Box) -> bool:
@@ -508,7 +508,7 @@ def _pair_cell(columns: Sequence[Column], first: int, second: int, rules_locatio
 
 def analyse_table(table: DecisionTable, domains: FactDomains, needs: Needs) -> TableReport:
     report = TableReport(table)
-    columns = table_columns(table, domains)
+    columns = needs.columns[table.name] if table.name in needs.columns else table_columns(table, domains)
     rules = table.rules
     if columns is None:
         return report

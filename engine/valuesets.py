@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from decimal import Decimal
 
 from engine.types import Duration, Kind
@@ -65,6 +66,10 @@ class ValueSet:
 
     @staticmethod
     def everything(domain: Domain, unknown: bool = True) -> ValueSet:
+        return _everything(domain, unknown)
+
+    @staticmethod
+    def _everything(domain: Domain, unknown: bool) -> ValueSet:
         if domain.kind == "finite":
             return ValueSet(domain, unknown, frozenset(domain.values))
         if domain.kind == "text":
@@ -113,8 +118,18 @@ class ValueSet:
             return _text(self.domain, unknown, self.members, self.cofinite, other.members, other.cofinite, "or")
         return ValueSet(self.domain, unknown, self.members | other.members)
 
+    def meets(self, other: ValueSet) -> bool:
+        """Whether the two sets share a value (or both hold unknown)."""
+        if self.unknown and other.unknown:
+            return True
+        if self.domain.kind == "finite":
+            return not self.members.isdisjoint(other.members)
+        return not self.intersection(other).is_empty()
+
     def intersection(self, other: ValueSet) -> ValueSet:
         unknown = self.unknown and other.unknown
+        if self.domain.kind == "finite":
+            return ValueSet(self.domain, unknown, self.members & other.members)
         if self.domain.kind == "ordered":
             return ValueSet(self.domain, unknown, spans=_intersect_spans(self.domain, self.spans, other.spans))
         if self.domain.kind == "text":
@@ -135,7 +150,11 @@ class ValueSet:
         return self.intersection(other.complement())
 
     def issubset(self, other: ValueSet) -> bool:
-        return self.difference(other).is_empty()
+        if self.unknown and not other.unknown:
+            return False
+        if self.domain.kind == "finite":
+            return self.members <= other.members
+        return self.known().difference(other).is_empty()
 
     def same_as(self, other: ValueSet) -> bool:
         return self.issubset(other) and other.issubset(self)
@@ -166,6 +185,11 @@ class ValueSet:
         if self.unknown:
             return UNKNOWN
         raise ValueError("an empty set has no example")
+
+
+@cache
+def _everything(domain: Domain, unknown: bool) -> ValueSet:
+    return ValueSet._everything(domain, unknown)
 
 
 class _Unknown:
