@@ -208,6 +208,45 @@ def coverage(directory: Path) -> None:
 
 
 @main.command()
+@click.argument("old")
+@click.argument("new", type=click.Path(path_type=Path), default=DEFAULT_TABLES)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language of the text.")
+def diff(old: str, new: Path, lang: str) -> None:
+    """Show in words what changed from OLD to NEW (directories, or OLD a git revision of NEW): facts, hit policies,
+    rows added, removed and changed (matched by rule id, each changed cell before -> after with its column), then
+    the scenarios whose outcome per family member changes.
+
+    Example: nareis diff main decision_tables
+    """
+    from engine.changes import RevisionError, describe_changes, materialise, scenario_impact, scratch_directory
+
+    with scratch_directory() as scratch:
+        try:
+            old_directory = materialise(old, new, Path(scratch))
+        except RevisionError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(EXIT_CASE)
+        try:
+            before, after = load_rule_base(old_directory), load_rule_base(new)
+        except WorkbookProblems as error:
+            _fail(error, EXIT_CASE)
+        changes = describe_changes(before, after)
+        impact = scenario_impact(before, after)
+    for line in changes:
+        click.echo(line.get(lang))
+    if impact:
+        click.echo("Scenario's met een andere uitkomst:" if lang == "nl" else "Scenarios with another outcome:")
+        for line in impact:
+            click.echo(f"  {line.get(lang)}")
+    counts = (len(changes), len(impact))
+    click.echo(
+        f"{counts[0]} wijzigingen; {counts[1]} scenario-uitkomsten anders"
+        if lang == "nl"
+        else f"{counts[0]} changes; {counts[1]} scenario outcomes differ"
+    )
+
+
+@main.command()
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def dump(workbook: Path) -> None:
     """Print a workbook as text, one line per row, so that git can show readable diffs of rule changes.
