@@ -6,6 +6,7 @@ import difflib
 import hashlib
 import re
 from collections.abc import Callable, Collection, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from engine.errors import CellError, Location, NareisError, WorkbookError, WorkbookProblems
@@ -60,7 +61,7 @@ _POLICY_NAMES = {
     "COLLECT COUNT": HitPolicy.COLLECT_COUNT,
 }
 _TABLE_KEYS = ("Tabel", "Entiteit", "Hitbeleid", "Bron", "Omschrijving")
-_TABLE_COLUMN_KINDS = ("Invoer", "Uitvoer", "Bron", "Motivering", "Annotatie")
+_TABLE_COLUMN_KINDS = ("Invoer", "Uitvoer", "Bron", "Motivering", "Toon bij", "Annotatie")
 
 
 class Problems:
@@ -106,7 +107,12 @@ def load_directory(directory: Path, check_motivation: MotivationChecker | None =
     sheets = list(_classify(workbooks, problems))
     glossary = _read_glossary([s for kind, s in sheets if kind == GLOSSARY_SHEET], problems)
     types = {name: fact.type for name, fact in glossary.items()}
-    tables = [t for kind, s in sheets if kind == "table" for t in [_read_table(s, types, problems)] if t]
+    tables = [
+        replace(t, position=position)
+        for position, t in enumerate(
+            (t for kind, s in sheets if kind == "table" for t in [_read_table(s, types, problems)] if t), start=1
+        )
+    ]
     calculations = [
         c for kind, s in sheets if kind == CALCULATIONS_SHEET for c in _read_calculations(s, types, problems)
     ]
@@ -272,11 +278,11 @@ def _read_table(sheet: Sheet, types: dict[str, FactType], problems: Problems) ->
     columns = _table_columns(sheet, header_row, types, problems)
     if columns is None:
         return None
-    inputs, outputs, extra = columns
+    inputs, outputs, extra, show = columns
     rules = []
     seen: set[str] = set()
     for row in sorted(r for r in sheet.rows if r > header_row + 1):
-        rule = _read_rule(sheet, row, inputs, outputs, extra, types, problems)
+        rule = _read_rule(sheet, row, inputs, outputs, extra, show, types, problems)
         if rule is None:
             continue
         if rule.rule_id in seen:
@@ -299,6 +305,7 @@ def _read_table(sheet: Sheet, types: dict[str, FactType], problems: Problems) ->
         workbook=sheet.workbook,
         sheet=sheet.name,
         location=sheet.location(1, 2),
+        show_fact=show[0] if show else None,
     )
 
 
@@ -307,10 +314,11 @@ Columns = list[tuple[str, int]]
 
 def _table_columns(
     sheet: Sheet, header_row: int, types: dict[str, FactType], problems: Problems
-) -> tuple[Columns, Columns, dict[str, int]] | None:
+) -> tuple[Columns, Columns, dict[str, int], tuple[str, int] | None] | None:
     inputs: Columns = []
     outputs: Columns = []
     extra: dict[str, int] = {}
+    show: tuple[str, int] | None = None
     for column in sorted(sheet.rows[header_row]):
         if column == 1:
             continue
@@ -322,7 +330,7 @@ def _table_columns(
                 location,
             )
             return None
-        if kind in ("Invoer", "Uitvoer"):
+        if kind in ("Invoer", "Uitvoer", "Toon bij"):
             fact = sheet.text(header_row + 1, column)
             fact_location = sheet.location(header_row + 1, column)
             if fact not in types:
@@ -333,7 +341,13 @@ def _table_columns(
                     fact_location,
                 )
                 return None
-            (inputs if kind == "Invoer" else outputs).append((fact, column))
+            if kind == "Toon bij":
+                if show is not None:
+                    problems.add("column Toon bij appears twice", location)
+                    return None
+                show = (fact, column)
+            else:
+                (inputs if kind == "Invoer" else outputs).append((fact, column))
         elif kind in extra:
             problems.add(f"column {kind} appears twice", location)
             return None
@@ -345,7 +359,7 @@ def _table_columns(
     if "Bron" not in extra:
         problems.add("missing column Bron: every rule cites its WI paragraph", sheet.location(header_row, 1))
         return None
-    return inputs, outputs, extra
+    return inputs, outputs, extra, show
 
 
 def _unknown_fact(name: str, types: Collection[str]) -> str:
@@ -360,6 +374,7 @@ def _read_rule(
     inputs: Columns,
     outputs: Columns,
     extra: dict[str, int],
+    show: tuple[str, int] | None,
     types: dict[str, FactType],
     problems: Problems,
 ) -> Rule | None:
@@ -390,6 +405,15 @@ def _read_rule(
             results.append(OutputEntry(fact, text, typed.node, typed.facts, location))  # type: ignore[arg-type]
         except CellError as error:
             problems.cell(error, location)
+    show_when = None
+    if show is not None and sheet.text(row, show[1]):
+        fact, column = show
+        text, location = sheet.text(row, column), sheet.location(row, column)
+        try:
+            typed = check_input_entry(parse_input_entry(text), types[fact], types, subject_name=fact)
+            show_when = InputEntry(fact, text, typed.node, typed.facts - {fact}, location)  # type: ignore[arg-type]
+        except CellError as error:
+            problems.cell(error, location)
     source = sheet.text(row, extra["Bron"])
     if not source:
         problems.add(
@@ -409,6 +433,7 @@ def _read_rule(
         motivation_location=sheet.location(row, motivation_column or 1),
         annotation=sheet.text(row, extra["Annotatie"]) if "Annotatie" in extra else "",
         location=id_location,
+        show_when=show_when,
     )
 
 

@@ -86,6 +86,9 @@ class Rule:
     motivation_location: Location
     annotation: str
     location: Location  # the rule id cell
+    # The row's `Toon bij` test on the table's show fact: its motivation belongs in a letter only when the test holds
+    # for the entity's final facts. None: no test (shown in every letter).
+    show_when: InputEntry | None = None
 
     @cached_property
     def tested(self) -> tuple[str, ...]:
@@ -111,6 +114,8 @@ class DecisionTable:
     workbook: str
     sheet: str
     location: Location
+    show_fact: str | None = None  # the fact the `Toon bij` column tests (normally uitkomst), if the table has one
+    position: int = 0  # place in the toetsingsvolgorde: workbooks in name order, then their sheets in order
 
     def reads(self) -> frozenset[str]:
         """Every fact this table reads: its input columns and whatever its entries refer to."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import durable_rules_engine
 
@@ -15,7 +15,7 @@ from engine.errors import RuleConflictError
 from engine.evaluate import Scope, evaluate, matches
 from engine.expressions import AnyValue
 from engine.hitpolicy import Hit, apply_hit_policy
-from engine.model import Calculated, DecisionTable, RuleBase
+from engine.model import Calculated, DecisionTable, InputEntry, RuleBase
 from engine.trace import Calculation, Decision, EntityResult, FiredRule
 from engine.types import Value
 
@@ -33,6 +33,7 @@ class _Entity:
     fired: list[FiredRule] = field(default_factory=list)
     calculations: list[Calculation] = field(default_factory=list)
     tables_without_hit: list[DecisionTable] = field(default_factory=list)
+    shown_when: dict[int, InputEntry] = field(default_factory=dict)  # index in `fired` -> its row's Toon bij test
 
 
 class _Durable:
@@ -265,8 +266,11 @@ class _Run:
                     annotation=rule.annotation,
                     matched={f: entity.visible[f] for f in rule.tested if f in entity.visible},
                     set={f: v for f, v in hit.outputs.items() if v is not None},
+                    table_position=table.position,
                 )
             )
+            if rule.show_when is not None:
+                entity.shown_when[len(entity.fired) - 1] = rule.show_when
 
     def result(self, entity: _Entity) -> EntityResult:
         return EntityResult(
@@ -274,10 +278,24 @@ class _Run:
             key=entity.key,
             facts=dict(entity.own),
             toelichtingen=dict(entity.toelichtingen),
-            fired=tuple(entity.fired),
+            fired=self._fired_for_letters(entity),
             calculations=tuple(entity.calculations),
             missing=self._missing(entity),
         )
+
+    def _fired_for_letters(self, entity: _Entity) -> tuple[FiredRule, ...]:
+        """The fired rules, each marked whether its motivation belongs in a letter: a row's `Toon bij` test is
+        decided on the entity's final facts, so it can name the outcome the rows themselves led to. An unknown
+        fact never shows a motivation: a letter claims nothing that was not established."""
+        if not entity.shown_when:
+            return tuple(entity.fired)
+        scope = self.scope(entity)
+        fired = list(entity.fired)
+        for index, test in entity.shown_when.items():
+            verdict = matches(test.test, entity.visible.get(test.fact), scope)
+            if verdict is not True:
+                fired[index] = replace(fired[index], in_letter=False)
+        return tuple(fired)
 
     def _missing(self, entity: _Entity) -> tuple[str, ...]:
         """Input facts that are unknown and keep an outcome of this entity unknown.

@@ -26,6 +26,8 @@ class FiredRule:
     annotation: str
     matched: Mapping[str, Value]  # the input facts the row tested, with their values
     set: Mapping[str, Value]  # the facts the row set (for collect tables: this row's contribution)
+    table_position: int = 0  # the table's place in the toetsingsvolgorde (workbook order, then sheet order)
+    in_letter: bool = True  # the row's `Toon bij` test held for the entity's final facts (or it has none)
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ def _entity_json(result: EntityResult) -> dict[str, Any]:
                 "gezet": _facts_json(rule.set),
                 "motivering": rule.motivation,
                 "annotatie": rule.annotation,
+                "tabelvolgorde": rule.table_position,
+                "in_brief": rule.in_letter,
             }
             for rule in result.fired
         ],

@@ -120,6 +120,14 @@ def _check_table(table: DecisionTable, glossary: Mapping[str, Fact], problems: l
             f"hit policy {policy.value} ranks by the order of an output's allowed values: "
             "at least one output must be a keuze"
         )
+    show_reads = {table.show_fact} if table.show_fact else set()
+    show_reads |= {f for rule in table.rules if rule.show_when for f in rule.show_when.reads}
+    for fact in sorted(show_reads):
+        if table.entity == "aanvraag" and glossary[fact].entity == "gezinslid":
+            problem(
+                f"Toon bij: {fact} belongs to a gezinslid; a table with Entiteit aanvraag can only show its "
+                "motivations by a fact of the aanvraag or the referent"
+            )
     if table.entity == "aanvraag":
         for fact in sorted(table.reads()):
             if glossary[fact].entity == "gezinslid":

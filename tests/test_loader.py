@@ -80,7 +80,7 @@ def test_missing_header(tmp_path: Path) -> None:
     )
     assert problems_of(tmp_path) == [
         'H2_test.xlsx, sheet "Nareistermijn", cell F6: unknown column kind "Motivatie"; '
-        "allowed: Invoer, Uitvoer, Bron, Motivering, Annotatie"
+        "allowed: Invoer, Uitvoer, Bron, Motivering, Toon bij, Annotatie"
     ]
 
 
