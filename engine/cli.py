@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -130,29 +131,45 @@ def render(decision_file: Path, document: str, fmt: str, output: Path | None) ->
 
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path), default=DEFAULT_TABLES)
-def check(directory: Path) -> None:
-    """Load, type-check and compile every workbook in DIRECTORY, then run all scenarios.
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language of messages.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--junit",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write JUnit XML: every scenario a test case, every finding a failing case named after its cell.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(directory: Path, lang: str, fmt: str, junit: Path | None, strict: bool) -> None:
+    """Check every workbook in DIRECTORY in one pass: load and type-check, analyse every table (overlaps, gaps,
+    rows that can never win, untested values, unused facts, citations), run all scenarios, measure coverage.
 
-    Exit code 0 when everything passes, 1 otherwise.
+    Errors come before warnings, grouped by workbook and sheet, then a summary line. Exit code 0 when sound,
+    1 for errors or failing scenarios, 2 when DIRECTORY cannot be checked (no such directory, not a workbook).
+    With GITHUB_ACTIONS set, every finding is also printed as a GitHub Actions annotation.
 
-    Example: nareis check decision_tables
+    Example: nareis check decision_tables --junit out/nareis.xml
     """
-    from renderers.documents import with_paragraphs
+    from engine.check import UnusableInput, check_directory
+    from engine.report import github_annotations, json_report, junit_report, text_report
 
-    rule_base = _rule_base(directory)
-    engine = engine_for(rule_base)
-    results = [run_scenario(s, engine, lambda d: with_paragraphs(d.to_json())) for s in rule_base.scenarios]
-    failures = [f for r in results for f in r.failures]
-    for failure in failures:
-        click.echo(failure)
-    rows = sum(len(t.rules) for t in rule_base.tables)
-    passed = sum(r.passed for r in results)
-    click.echo(
-        f"{len(rule_base.workbooks)} workbooks, {len(rule_base.glossary)} facts, {len(rule_base.tables)} tables, "
-        f"{rows} rules, {len(rule_base.calculations)} calculations; "
-        f"scenarios: {passed} passed, {len(results) - passed} failed"
-    )
-    sys.exit(EXIT_RULES if failures else 0)
+    try:
+        result = check_directory(directory, strict=strict)
+    except UnusableInput as error:
+        dutch, english = str(error).split("|")
+        click.echo(f"Fout: {dutch}" if lang == "nl" else f"Error: {english}", err=True)
+        sys.exit(EXIT_CASE)
+    click.echo(json_report(result, lang) if fmt == "json" else text_report(result, lang), nl=False)
+    if os.environ.get("GITHUB_ACTIONS"):
+        click.echo(github_annotations(result, directory, lang), nl=False)
+    if junit is not None:
+        try:
+            junit.parent.mkdir(parents=True, exist_ok=True)
+            junit.write_text(junit_report(result, lang), encoding="utf-8")
+        except OSError as error:
+            click.echo(f"Error: cannot write {junit}: {error.strerror}", err=True)
+            sys.exit(EXIT_CASE)
+    sys.exit(0 if result.sound else EXIT_RULES)
 
 
 @main.command()
@@ -188,6 +205,45 @@ def coverage(directory: Path) -> None:
         f"{len(unfired)} rules without a scenario"
     )
     sys.exit(EXIT_RULES if uncovered or unfired else 0)
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new", type=click.Path(path_type=Path), default=DEFAULT_TABLES)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language of the text.")
+def diff(old: str, new: Path, lang: str) -> None:
+    """Show in words what changed from OLD to NEW (directories, or OLD a git revision of NEW): facts, hit policies,
+    rows added, removed and changed (matched by rule id, each changed cell before -> after with its column), then
+    the scenarios whose outcome per family member changes.
+
+    Example: nareis diff main decision_tables
+    """
+    from engine.changes import RevisionError, describe_changes, materialise, scenario_impact, scratch_directory
+
+    with scratch_directory() as scratch:
+        try:
+            old_directory = materialise(old, new, Path(scratch))
+        except RevisionError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(EXIT_CASE)
+        try:
+            before, after = load_rule_base(old_directory), load_rule_base(new)
+        except WorkbookProblems as error:
+            _fail(error, EXIT_CASE)
+        changes = describe_changes(before, after)
+        impact = scenario_impact(before, after)
+    for line in changes:
+        click.echo(line.get(lang))
+    if impact:
+        click.echo("Scenario's met een andere uitkomst:" if lang == "nl" else "Scenarios with another outcome:")
+        for line in impact:
+            click.echo(f"  {line.get(lang)}")
+    counts = (len(changes), len(impact))
+    click.echo(
+        f"{counts[0]} wijzigingen; {counts[1]} scenario-uitkomsten anders"
+        if lang == "nl"
+        else f"{counts[0]} changes; {counts[1]} scenario outcomes differ"
+    )
 
 
 @main.command()
