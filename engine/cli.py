@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
+from engine.api import Rules, engine_for, read_case_file
 from engine.api import decide as decide_case
-from engine.api import engine_for, load_rule_base, read_case_file
 from engine.case import case_schema
 from engine.coverage import paragraph_coverage, unfired_rules
 from engine.errors import CaseError, NareisError, RuleConflictError, WorkbookError, WorkbookProblems
@@ -34,9 +36,13 @@ def _fail(error: NareisError, code: int) -> NoReturn:
     sys.exit(code)
 
 
-def _rule_base(tables: Path) -> RuleBase:
+def _rule_base(tables: Path, cache: bool = True) -> RuleBase:
+    """The rule base of `tables`, from the user's cache when it holds this exact content (see engine/cache.py)."""
+    from engine.cache import default_cache_dir, load_cached
+    from renderers.environment import check_motivation
+
     try:
-        return load_rule_base(tables)
+        return load_cached(tables, check_motivation, default_cache_dir() if cache else None)
     except WorkbookProblems as error:
         _fail(error, EXIT_RULES)
 
@@ -70,6 +76,7 @@ def main() -> None:
     help="Output format: json or text for the decision; html, pdf, docx or md for a --document.",
 )
 @click.option("--document", type=click.Choice(DOCUMENTS), default=None, help="Write this document instead.")
+@click.option("--no-cache", is_flag=True, help="Read the workbooks even when a cached copy is valid.")
 @click.option(
     "-o",
     "--output",
@@ -84,6 +91,7 @@ def decide(
     fmt: str | None,
     document: str | None,
     output: Path | None,
+    no_cache: bool,
 ) -> None:
     """Decide CASE (a JSON or YAML case file) and print the decision.
 
@@ -91,7 +99,7 @@ def decide(
 
     Example: nareis decide examples/vluchteling_gezin.yaml --format text
     """
-    rule_base = _rule_base(tables)
+    rule_base = _rule_base(tables, cache=not no_cache)
     try:
         given = beslisdatum.date() if beslisdatum else None
         # The one place that reads the clock: the default decision date, recorded in the decision.
@@ -326,6 +334,80 @@ def _decision_text(decision: Decision) -> str:
         for rule in member.fired:
             lines.append(f"  {rule.order:>3}. {rule.rule_id:<10} {rule.table} ({rule.source})")
     return "\n".join(lines) + "\n"
+
+
+@main.command()
+@click.argument("cases", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The JSONL file.")
+@click.option("--tables", type=click.Path(path_type=Path), default=DEFAULT_TABLES, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: the cores).")
+@click.option(
+    "--documents",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write each case's documents (HTML) in DIR/<case>/.",
+)
+@click.option("--no-cache", is_flag=True, help="Read the workbooks even when a cached copy is valid.")
+def batch(cases: Path, output: Path, tables: Path, workers: int | None, documents: Path | None, no_cache: bool) -> None:
+    """Decide every case in CASES (a JSONL file, one case per line, or a directory of case files) and write one
+    JSON line per case to -o, in input order: the outcome per member and the whole decision, or the case's error.
+    A case with an error does not stop the run; the exit code is then 2.
+
+    Example: nareis batch examples -o out/resultaten.jsonl
+    """
+    import os
+    import tempfile
+
+    from engine.batch import case_sources, decide_batch, worker_pool
+    from engine.cache import default_cache_dir
+
+    if output.resolve() == cases.resolve() or cases.resolve() in output.resolve().parents:
+        raise click.UsageError(f"-o {output} would overwrite the cases it reads")
+    cache_dir = None if no_cache else default_cache_dir()
+    try:
+        rules = Rules.load(tables, cache_dir)
+    except WorkbookProblems as error:
+        _fail(error, EXIT_RULES)
+    count = workers or os.cpu_count() or 1
+    # The one place that reads the clock: the default decision date, recorded in each decision.
+    today = dt.date.today()
+    total, failed = 0, 0
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent, prefix=".tmp-", delete=False) as file:
+        pool = worker_pool(count, tables, cache_dir) if count > 1 else None
+        try:
+            with _progress() as advance:
+                for line, decided in decide_batch(rules, case_sources(cases), today, pool, documents, progress=advance):
+                    total += 1
+                    failed += not decided
+                    file.write(line + "\n")
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+    os.replace(file.name, output)
+    click.echo(f"{total} zaken: {total - failed} beslist, {failed} met een fout -> {output}", err=True)
+    if failed:
+        sys.exit(EXIT_CASE)
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[int], None]]:
+    """A progress bar with rate and time left on a terminal; nothing when stderr is not one."""
+    if not sys.stderr.isatty():
+        yield lambda _: None
+        return
+    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
+
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        MofNCompleteColumn(),
+        TextColumn("{task.speed} zaken/s"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task("beslissen", total=None)
+        yield lambda n: progress.advance(task, n)
 
 
 if __name__ == "__main__":
