@@ -201,24 +201,22 @@ def coverage(directory: Path) -> None:
 @main.command()
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def dump(workbook: Path) -> None:
-    """Print a workbook as text, one line per row, so that git can show readable diffs of rule changes.
+    """Print a workbook as text for readable diffs: each rule one line keyed by its rule id, each cell with its
+    column name (`2.2-03 | status_referent: vluchteling | → termijn_oordeel: tijdig | Bron: §2.2`), so that
+    inserting a row shows as one added line. Every non-empty cell appears; a line break in a cell shows as \\n.
 
     Set it up once per clone: git config diff.nareis.textconv "nareis dump" (.gitattributes already
     marks *.xlsx with diff=nareis).
 
     Example: nareis dump decision_tables/H2_algemene_voorwaarden.xlsx
     """
+    from engine.dump import dump_lines
+
     try:
         book = read_workbook(workbook)
     except WorkbookError as error:
         _fail(error, EXIT_RULES)
-    for sheet in book.sheets:
-        click.echo(f"== {sheet.name}")
-        for row in sorted(sheet.rows):
-            cells = sheet.rows[row]
-            click.echo(
-                f"{row:>4}: " + " | ".join(cells[c].text if c in cells else "" for c in range(1, max(cells) + 1))
-            )
+    click.echo("\n".join(dump_lines(book)))
 
 
 @main.command()
