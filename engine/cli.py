@@ -220,6 +220,47 @@ def dump(workbook: Path) -> None:
 
 
 @main.command()
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option(
+    "--tables",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_TABLES,
+    show_default=True,
+    help="The working tree's tables: NEW when it is left out, and the path read from a git revision.",
+)
+@click.option(
+    "--cases",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Also decide these cases (a JSONL file or a directory of case files) with both versions.",
+)
+@click.option("--no-impact", is_flag=True, help="Only the differences in the tables; decide no scenarios or cases.")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Report language.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-cache", is_flag=True, help="Read the workbooks even when a cached copy is valid.")
+def diff(
+    old: str, new: str | None, tables: Path, cases: Path | None, no_impact: bool, lang: str, fmt: str, no_cache: bool
+) -> None:
+    """Show what changed between two versions of the decision tables, and what it changes in the outcomes.
+
+    OLD and NEW are each a directory of workbooks or a git revision (branch, tag, commit), whose copy of --tables
+    is read; without NEW, the working tree's --tables. Per table: rules added, removed and changed (matched by rule
+    id), each changed cell with its column; changed hit policies and table properties, glossary entries,
+    calculations, scenarios. Then the impact: the scenarios whose outcome changes and, with --cases, the cases
+    whose outcome per family member changes, with counts per transition.
+
+    Exit code 0 whether or not there are differences; 1 when a version does not load, so that its impact cannot
+    be decided (the differences are still shown); 2 when OLD or NEW cannot be read.
+
+    Example: nareis diff main --cases zaken.jsonl
+    """
+    from engine.diff_command import run_diff
+
+    sys.exit(run_diff(old, new, tables, cases, not no_impact, lang, fmt, not no_cache))
+
+
+@main.command()
 @click.option("--tables", type=click.Path(path_type=Path), default=DEFAULT_TABLES, show_default=True)
 def schema(tables: Path) -> None:
     """Print the JSON Schema of a case file, generated from the glossary.

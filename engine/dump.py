@@ -120,9 +120,7 @@ def _labels(sheet: Sheet, header: int, fact_row: int | None, first: int) -> tupl
     strays: Cells = ()
     if fact_row is not None:
         row = sheet.rows.get(fact_row, {})
-        strays = tuple(
-            (get_column_letter(c), one_line(row[c].text)) for c in sorted(row) if c not in consumed
-        )
+        strays = tuple((get_column_letter(c), one_line(row[c].text)) for c in sorted(row) if c not in consumed)
     return labels, strays
 
 
