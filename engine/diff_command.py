@@ -77,11 +77,13 @@ def _impact(
         try:
             loaded.append(Rules.load(directory, cache_dir))
         except WorkbookProblems as error:
-            count = len(error.problems) if hasattr(error, "problems") else 0
+            count = len(error.problems)
             text = (
-                f"Impact niet bepaald: de tabellen van {label} laden niet ({count} problemen; zie nareis check)"
+                f"Impact niet bepaald: de tabellen van {label} laden niet "
+                f"({count} {'probleem' if count == 1 else 'problemen'}; zie nareis check)"
                 if lang == "nl"
-                else f"Impact not decided: the tables of {label} do not load ({count} problems; see nareis check)"
+                else f"Impact not decided: the tables of {label} do not load "
+                f"({count} problem{'' if count == 1 else 's'}; see nareis check)"
             )
             lines.extend(["", text])
             report["impact"] = {"error": text}

@@ -21,7 +21,7 @@ from engine.trace import Decision, value_json
 from engine.types import Value
 
 OUTCOME = "uitkomst"
-ERROR = "fout"
+ERROR = {"nl": "fout", "en": "error"}  # the outcome of a case or scenario that a version cannot decide
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,11 @@ def _facts(decision: Decision, member: str) -> dict[str, Value]:
     return next((dict(m.facts) for m in decision.gezinsleden if m.key == member), {})
 
 
-def _decide_scenario(rules: Rules, scenario: Scenario) -> Decision | str:
+def _decide_scenario(rules: Rules, scenario: Scenario, lang: str) -> Decision | str:
     try:
         return rules.decide(scenario_case(scenario))
     except Exception as error:  # a scenario of one version may use facts the other lacks: its outcome is an error
-        return f"{ERROR}: {error}"
+        return f"{ERROR[lang]}: {error}"
 
 
 def scenario_impact(old: Rules, new: Rules, lang: str = "nl") -> tuple[list[FactChange], int]:
@@ -83,7 +83,7 @@ def scenario_impact(old: Rules, new: Rules, lang: str = "nl") -> tuple[list[Fact
     changes: list[FactChange] = []
     for scenario_id in sorted(scenarios, key=_natural):
         scenario = scenarios[scenario_id]
-        before, after = _decide_scenario(old, scenario), _decide_scenario(new, scenario)
+        before, after = _decide_scenario(old, scenario, lang), _decide_scenario(new, scenario, lang)
         wanted = [(m.key, OUTCOME) for m in scenario.members]
         wanted += [p for p in expected[scenario_id] if p not in wanted]
         for member, fact in wanted:
@@ -142,14 +142,14 @@ class CaseImpact:
 def _outcomes(rules: Rules, source: CaseSource, default_beslisdatum: dt.date, lang: str) -> dict[str, str] | str:
     """The outcome per member of one case, or the error that kept it from being decided."""
     if source.data is None:
-        return f"{ERROR}: {source.error}"
+        return f"{ERROR[lang]}: {source.error}"
     try:
         case = read_case(
             source.data, rules.rule_base, None, label=source.label, default_beslisdatum=default_beslisdatum
         )
         decision = rules.decide(case)
     except Exception as error:  # an unreadable case or a conflict in one version: its outcome is an error
-        return f"{ERROR}: {error}"
+        return f"{ERROR[lang]}: {error}"
     return {m.key: shown(m.facts.get(OUTCOME), lang) for m in decision.gezinsleden}
 
 
@@ -162,7 +162,7 @@ def case_impact(
     progress: Callable[[int], None] | None = None,
 ) -> CaseImpact:
     """Decide every case with both rule bases; the members whose outcome differs. A case that one version cannot
-    decide counts as `fout` (error) for each of its members in that version."""
+    decide counts as `fout` (`error`) for each of its members in that version."""
     changes: list[CaseChange] = []
     cases = members = 0
     for source in sources:
@@ -177,8 +177,8 @@ def case_impact(
                 keys += [k for k in before if k not in keys]
             members += len(keys)
             for key in keys:
-                old_text = ERROR if isinstance(before, str) else before.get(key, ERROR)
-                new_text = ERROR if isinstance(after, str) else after.get(key, ERROR)
+                old_text = ERROR[lang] if isinstance(before, str) else before.get(key, ERROR[lang])
+                new_text = ERROR[lang] if isinstance(after, str) else after.get(key, ERROR[lang])
                 if old_text != new_text:
                     changes.append(CaseChange(source.label, key, old_text, new_text))
         if progress is not None:
