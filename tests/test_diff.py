@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import CALCULATIONS, GLOSSARY, TABLES, base_spec
@@ -417,3 +419,37 @@ def test_a_version_that_does_not_load_shows_the_diff_and_exits_1(tmp_path: Path)
     lines = result.output.splitlines()
     assert "      datum_indiening: > nareistermijn_einde + 2 weken → > onbekend_feit" in lines
     assert lines[-1] == f"Impact niet bepaald: de tabellen van {new} laden niet (1 probleem; zie nareis check)"
+
+
+def test_the_edits_of_issue_8_on_a_copy_of_the_rule_base(tmp_path: Path) -> None:
+    """The margin [1..14] widened to [1..21] in H2 "Nareistermijn" and a new keuze value kamerhuur: on a copy of
+    decision_tables/, so the real workbooks are never touched."""
+    old = Path(__file__).parent.parent / "decision_tables"
+    new = tmp_path / "decision_tables"
+    shutil.copytree(old, new)
+    path = new / "H2_algemene_voorwaarden.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["Nareistermijn"]
+    rule = next(row for row in sheet.iter_rows() if any(c.value == "[1..14]" for c in row))
+    rule_id = rule[0].value
+    next(c for c in rule if c.value == "[1..14]").value = "[1..21]"
+    glossary = book["Begrippen"]
+    fact = next(row for row in glossary.iter_rows() if row[0].value == "soort_huisvesting")
+    values = fact[3].value
+    fact[3].value = f"{values}, kamerhuur"
+    book.save(path)
+    result = CliRunner().invoke(main, ["diff", str(old), str(new), "--no-impact"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"Verschillen in de beslistabellen: {old} → {new}",
+        "",
+        "Werkmap H2_algemene_voorwaarden.xlsx",
+        '  Tabel "Nareistermijn" (blad "Nareistermijn"):',
+        f"    regel {rule_id} gewijzigd:",
+        "      dagen_te_laat: [1..14] → [1..21]",
+        "  Begrippen:",
+        "    begrip soort_huisvesting gewijzigd:",
+        f"      Waarden: {values} → {values}, kamerhuur",
+        "",
+        "Samenvatting: tabellen: 1 gewijzigd; regels: 1 gewijzigd; begrippen: 1 gewijzigd",
+    ]
