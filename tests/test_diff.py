@@ -205,6 +205,24 @@ def test_diff_in_english(tmp_path: Path) -> None:
     )
 
 
+def test_impact_in_english(tmp_path: Path) -> None:
+    old, new = versions(tmp_path)
+    directory = tmp_path / "zaken"
+    directory.mkdir()
+    (directory / "a.json").write_text(_case(1, ["twijfel"]), encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", str(old), str(new), "--lang", "en", "--cases", str(directory)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-7:] == [
+        "",
+        "Impact on the scenarios: 1 of 3 scenarios give a different outcome",
+        "  S-2, kind: uitkomst: herstel_verzuim → afwijzen",
+        "",
+        "Impact on the cases (zaken): 1 of 1 cases, 1 of 1 family members with a different outcome",
+        "  error → unknown: 1",
+        "  a.json, lid1: error → unknown",
+    ]
+
+
 def test_identical_versions_have_no_differences_and_exit_0(tmp_path: Path) -> None:
     old, _ = versions(tmp_path)
     result = CliRunner().invoke(main, ["diff", str(old), str(old)])
