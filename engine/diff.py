@@ -307,7 +307,7 @@ def _by_key(entries: tuple[Entry, ...]) -> dict[str, Entry]:
 
 def _table(old: TableView | None, new: TableView | None) -> TableChange | None:
     if old is None and new is not None:
-        added = tuple(EntryChange(r.key, ADDED, content=line(r.cells)) for r in new.rules)
+        added = tuple(EntryChange(r.key, ADDED, content=line(r.cells), workbook=new.workbook) for r in new.rules)
         return TableChange(new.name, new.workbook, new.sheet, ADDED, rules=added, rule_count=len(new.rules))
     if new is None and old is not None:
         return TableChange(old.name, old.workbook, old.sheet, REMOVED, rule_count=len(old.rules))
@@ -316,7 +316,7 @@ def _table(old: TableView | None, new: TableView | None) -> TableChange | None:
     if (old.workbook, old.sheet) != (new.workbook, new.sheet):
         properties.insert(0, CellChange("plaats", f"{old.workbook}, {old.sheet}", f"{new.workbook}, {new.sheet}"))
     old_rules, new_rules = _by_key(old.rules), _by_key(new.rules)
-    rules = _entries(old_rules, new_rules)
+    rules = _entries(old_rules, new_rules, new.workbook)
     common_old = [k for k in old_rules if k in new_rules]
     common_new = [k for k in new_rules if k in old_rules]
     change = TableChange(

@@ -60,11 +60,16 @@ def _facts(decision: Decision, member: str) -> dict[str, Value]:
     return next((dict(m.facts) for m in decision.gezinsleden if m.key == member), {})
 
 
+def _one_line(error: object) -> str:
+    """An error message on one line of the report."""
+    return " ".join(str(error).split())
+
+
 def _decide_scenario(rules: Rules, scenario: Scenario, lang: str) -> Decision | str:
     try:
         return rules.decide(scenario_case(scenario))
     except Exception as error:  # a scenario of one version may use facts the other lacks: its outcome is an error
-        return f"{ERROR[lang]}: {error}"
+        return f"{ERROR[lang]}: {_one_line(error)}"
 
 
 def scenario_impact(old: Rules, new: Rules, lang: str = "nl") -> tuple[list[FactChange], int]:
@@ -142,14 +147,14 @@ class CaseImpact:
 def _outcomes(rules: Rules, source: CaseSource, default_beslisdatum: dt.date, lang: str) -> dict[str, str] | str:
     """The outcome per member of one case, or the error that kept it from being decided."""
     if source.data is None:
-        return f"{ERROR[lang]}: {source.error}"
+        return f"{ERROR[lang]}: {_one_line(source.error)}"
     try:
         case = read_case(
             source.data, rules.rule_base, None, label=source.label, default_beslisdatum=default_beslisdatum
         )
         decision = rules.decide(case)
     except Exception as error:  # an unreadable case or a conflict in one version: its outcome is an error
-        return f"{ERROR[lang]}: {error}"
+        return f"{ERROR[lang]}: {_one_line(error)}"
     return {m.key: shown(m.facts.get(OUTCOME), lang) for m in decision.gezinsleden}
 
 

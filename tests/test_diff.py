@@ -263,7 +263,7 @@ def test_json_report(tmp_path: Path) -> None:
     assert nareistermijn["rules"][0] == {
         "key": "2.2-01",
         "status": "changed",
-        "workbook": "",
+        "workbook": "H2_test.xlsx",
         "cells": [
             {
                 "column": "datum_indiening",
