@@ -216,65 +216,65 @@ def coverage(directory: Path) -> None:
 
 
 @main.command()
-@click.argument("old")
-@click.argument("new", type=click.Path(path_type=Path), default=DEFAULT_TABLES)
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language of the text.")
-def diff(old: str, new: Path, lang: str) -> None:
-    """Show in words what changed from OLD to NEW (directories, or OLD a git revision of NEW): facts, hit policies,
-    rows added, removed and changed (matched by rule id, each changed cell before -> after with its column), then
-    the scenarios whose outcome per family member changes.
-
-    Example: nareis diff main decision_tables
-    """
-    from engine.changes import RevisionError, describe_changes, materialise, scenario_impact, scratch_directory
-
-    with scratch_directory() as scratch:
-        try:
-            old_directory = materialise(old, new, Path(scratch))
-        except RevisionError as error:
-            click.echo(f"Error: {error}", err=True)
-            sys.exit(EXIT_CASE)
-        try:
-            before, after = load_rule_base(old_directory), load_rule_base(new)
-        except WorkbookProblems as error:
-            _fail(error, EXIT_CASE)
-        changes = describe_changes(before, after)
-        impact = scenario_impact(before, after)
-    for line in changes:
-        click.echo(line.get(lang))
-    if impact:
-        click.echo("Scenario's met een andere uitkomst:" if lang == "nl" else "Scenarios with another outcome:")
-        for line in impact:
-            click.echo(f"  {line.get(lang)}")
-    counts = (len(changes), len(impact))
-    click.echo(
-        f"{counts[0]} wijzigingen; {counts[1]} scenario-uitkomsten anders"
-        if lang == "nl"
-        else f"{counts[0]} changes; {counts[1]} scenario outcomes differ"
-    )
-
-
-@main.command()
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def dump(workbook: Path) -> None:
-    """Print a workbook as text, one line per row, so that git can show readable diffs of rule changes.
+    """Print a workbook as text for readable diffs: each rule one line keyed by its rule id, each cell with its
+    column name (`2.2-03 | status_referent: vluchteling | → termijn_oordeel: tijdig | Bron: §2.2`), so that
+    inserting a row shows as one added line. Every non-empty cell appears; a line break in a cell shows as \\n.
 
     Set it up once per clone: git config diff.nareis.textconv "nareis dump" (.gitattributes already
     marks *.xlsx with diff=nareis).
 
     Example: nareis dump decision_tables/H2_algemene_voorwaarden.xlsx
     """
+    from engine.dump import dump_lines
+
     try:
         book = read_workbook(workbook)
     except WorkbookError as error:
         _fail(error, EXIT_RULES)
-    for sheet in book.sheets:
-        click.echo(f"== {sheet.name}")
-        for row in sorted(sheet.rows):
-            cells = sheet.rows[row]
-            click.echo(
-                f"{row:>4}: " + " | ".join(cells[c].text if c in cells else "" for c in range(1, max(cells) + 1))
-            )
+    click.echo("\n".join(dump_lines(book)))
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option(
+    "--tables",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_TABLES,
+    show_default=True,
+    help="The working tree's tables: NEW when it is left out, and the path read from a git revision.",
+)
+@click.option(
+    "--cases",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Also decide these cases (a JSONL file or a directory of case files) with both versions.",
+)
+@click.option("--no-impact", is_flag=True, help="Only the differences in the tables; decide no scenarios or cases.")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Report language.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-cache", is_flag=True, help="Read the workbooks even when a cached copy is valid.")
+def diff(
+    old: str, new: str | None, tables: Path, cases: Path | None, no_impact: bool, lang: str, fmt: str, no_cache: bool
+) -> None:
+    """Show what changed between two versions of the decision tables, and what it changes in the outcomes.
+
+    OLD and NEW are each a directory of workbooks or a git revision (branch, tag, commit), whose copy of --tables
+    is read; without NEW, the working tree's --tables. Per table: rules added, removed and changed (matched by rule
+    id), each changed cell with its column; changed hit policies and table properties, glossary entries,
+    calculations, scenarios. Then the impact: the scenarios whose outcome changes and, with --cases, the cases
+    whose outcome per family member changes, with counts per transition.
+
+    Exit code 0 whether or not there are differences; 1 when a version does not load, so that its impact cannot
+    be decided (the differences are still shown); 2 when OLD or NEW cannot be read.
+
+    Example: nareis diff main --cases zaken.jsonl
+    """
+    from engine.diff_command import run_diff
+
+    sys.exit(run_diff(old, new, tables, cases, not no_impact, lang, fmt, not no_cache))
 
 
 @main.command()

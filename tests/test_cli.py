@@ -250,8 +250,9 @@ def test_dump_prints_a_workbook_as_text_for_diffs(tables_dir: Path) -> None:
     lines = result.output.splitlines()
     assert "== Nareistermijn" in lines
     assert (
-        "   8: 2.2-01 | vluchteling | > nareistermijn_einde + 2 weken | te_laat | §2.2; art. 29c lid 1 Vw | U heeft de "
-        "aanvraag op {{ datum_indiening|datum }} ingediend." in lines
+        "2.2-01 | status_referent: vluchteling | datum_indiening: > nareistermijn_einde + 2 weken | → termijn: te_laat"
+        " | Bron: §2.2; art. 29c lid 1 Vw | Motivering: U heeft de aanvraag op {{ datum_indiening|datum }} ingediend."
+        in lines
     )
 
 
