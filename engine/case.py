@@ -44,6 +44,9 @@ _limits = DEFAULT_CASE_LIMITS
 EARLIEST_DATE = dt.date(1800, 1, 1)
 LATEST_DATE = dt.date(2299, 12, 31)
 LONGEST_DURATION = Duration(years=200, months=2_400, days=100_000)
+# Numbers reach durable-rules as 64-bit integers scaled by 10^8 (engine/compiler.py): a case's number must fit.
+LARGEST_NUMBER = 10**10
+DECIMAL_PLACES = 8
 
 # Characters a fact may not carry: NUL and other control characters (a DOCX cannot hold them), lone surrogates
 # (no valid UTF-8 holds them) and bidirectional overrides (they make a letter read other than it is stored).
@@ -472,6 +475,13 @@ def _out_of_range(value: Value) -> str:
     """Why a date or duration is beyond what a case may give, or "" when it is within."""
     if isinstance(value, tuple):
         return next((problem for element in value if (problem := _out_of_range(element))), "")
+    if isinstance(value, Decimal):
+        exponent = value.normalize().as_tuple().exponent
+        if abs(value) >= LARGEST_NUMBER or (isinstance(exponent, int) and exponent < -DECIMAL_PLACES):
+            return (
+                f"{format(value, 'f')} cannot be decided exactly: a number has at most "
+                f"{len(str(LARGEST_NUMBER)) - 1} digits before the decimal point and {DECIMAL_PLACES} after it"
+            )
     if isinstance(value, dt.date) and not EARLIEST_DATE <= value <= LATEST_DATE:
         return f"{value.isoformat()} is not between {EARLIEST_DATE} and {LATEST_DATE}"
     if isinstance(value, Duration):
