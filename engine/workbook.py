@@ -188,9 +188,14 @@ def read_workbook(path: Path) -> Workbook:
         )
     has_formulas = _check_archive(path)
     try:
-        values = openpyxl.load_workbook(path, data_only=True)
+        # Opened here, not by openpyxl, so that a workbook it fails on is closed all the same.
+        with path.open("rb") as stream:
+            values = openpyxl.load_workbook(stream, data_only=True)
         # Reading the formulas costs a second pass; only a workbook that has formulas needs it.
-        formulas = openpyxl.load_workbook(path, data_only=False) if has_formulas else None
+        formulas = None
+        if has_formulas:
+            with path.open("rb") as stream:
+                formulas = openpyxl.load_workbook(stream, data_only=False)
     except Exception as error:  # any failure to parse a user's file is a problem of that file, not of nareis
         raise WorkbookError(
             f"cannot read this file as an Excel workbook (.xlsx): {_reason(error)}", where
