@@ -296,7 +296,7 @@ def test_a_year_10000_date_cell_is_a_workbook_error(tables_dir: Path) -> None:
         xml = archive.read(part)
         styles = archive.read("xl/styles.xml")
     # A number formatted as a date (built-in format 14) beyond 9999-12-31.
-    styles = styles.replace(b"<cellXfs count=\"1\">", b'<cellXfs count="2">', 1).replace(
+    styles = styles.replace(b'<cellXfs count="1">', b'<cellXfs count="2">', 1).replace(
         b"</cellXfs>", b'<xf numFmtId="14" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/></cellXfs>', 1
     )
     xml = xml.replace(b"</sheetData>", b'<row r="40"><c r="B40" s="1"><v>3000000</v></c></row></sheetData>')
