@@ -209,7 +209,10 @@ def test_decide_writes_a_document_and_render_reads_a_saved_decision(tables_dir: 
     again = tmp_path / "opnieuw.md"
     result = runner.invoke(
         main,
-        ["render", str(saved), "--tables", str(tables_dir), "--document", "beschikking", "--format", "md", "-o", str(again)],
+        [
+            *("render", str(saved), "--tables", str(tables_dir), "--document", "beschikking"),
+            *("--format", "md", "-o", str(again)),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert letter.read_text() == again.read_text()
