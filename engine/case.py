@@ -530,7 +530,7 @@ def _schema_messages(error: jsonschema.ValidationError, rule_base: RuleBase) -> 
             messages.append(f"{where}{name}: unknown fact{hint}")
         return messages
     if error.validator == "required":
-        return [f"{path + ': ' if path else ''}{error.message.replace(' is a required property', ' is missing')}"]
+        return [f"{path or 'case'}: {error.message.replace(' is a required property', ' is missing')}"]
     fact_name = next((p for p in reversed(list(error.absolute_path)) if isinstance(p, str)), None)
     if fact_name is not None and fact_name in rule_base.glossary:
         given = error.instance if not isinstance(error.instance, dict) else error.instance.get("waarde")
