@@ -126,6 +126,13 @@ def _value_schema(fact: Fact) -> dict[str, Any]:
     return {"anyOf": [described, with_note, {"type": "null"}]}
 
 
+def required_by_letters(rule_base: RuleBase) -> frozenset[str]:
+    """Family-member facts every case must give because the letters print them: the member's name (`naam`), which
+    the motivations of most outcome rows name. Without it a valid case could not get its letter."""
+    fact = rule_base.glossary.get("naam")
+    return frozenset({"naam"}) if fact is not None and fact.entity == "gezinslid" and fact.is_input else frozenset()
+
+
 def case_schema(rule_base: RuleBase) -> dict[str, Any]:
     """The JSON Schema of a case file, generated from the glossary's input facts."""
 
@@ -142,7 +149,7 @@ def case_schema(rule_base: RuleBase) -> dict[str, Any]:
         }
 
     member = entity("gezinslid", {"id": {"type": "string", "minLength": 1, "description": "short unique id"}})
-    member["required"] = ["id"]
+    member["required"] = ["id", *sorted(required_by_letters(rule_base))]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Nareiszaak (WI 2026/11)",
