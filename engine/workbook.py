@@ -101,6 +101,7 @@ _OTHER_FORMATS = {
     ".xltm": "an Excel template (.xltm) is not read: save it as an Excel workbook (.xlsx)",
     ".ods": "an OpenDocument spreadsheet (.ods) is not read: save it as an Excel workbook (.xlsx)",
 }
+_FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
 
 
@@ -236,6 +237,15 @@ def read_workbook(path: Path) -> Workbook:
             normalised = _normalise(value)
             if normalised is None:
                 continue
+            if isinstance(normalised, str):
+                bad = _FORBIDDEN_TEXT.search(normalised)
+                if bad:
+                    raise WorkbookError(
+                        f"the cell holds the character U+{ord(bad.group()):04X} (a control character or a "
+                        "bidirectional override), which a letter cannot show or which makes it read other than it "
+                        "is stored; remove it",
+                        location,
+                    )
             rows.setdefault(cell.row, {})[cell.column] = Cell(normalised, location, cell.row, cell.column)
         sheets.append(Sheet(path.name, sheet.title, rows))
     return Workbook(path.name, tuple(sheets))

@@ -320,3 +320,21 @@ def test_check_leaves_every_workbook_unchanged(tables_dir: Path) -> None:
     digest = hashlib.sha256((tables_dir / BOOK).read_bytes()).hexdigest()
     check(tables_dir)
     assert hashlib.sha256((tables_dir / BOOK).read_bytes()).hexdigest() == digest
+
+
+@pytest.mark.parametrize("character", ["\u202e", "\u2066"])
+def test_control_and_bidi_characters_in_a_cell_are_located(tables_dir: Path, character: str) -> None:
+    path = tables_dir / BOOK
+    part = sheet_part(path, "Uitkomst")
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read(part)
+    escaped = f"_x{ord(character):04X}_" if character < " " else character
+    cell = f'<row r="40"><c r="B40" t="inlineStr"><is><t>a{escaped}b</t></is></c></row></sheetData>'.encode()
+    rewrite(path, part, xml.replace(b"</sheetData>", cell))
+    result = CliRunner().invoke(main, ["dump", str(path)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f'Error: {BOOK}, sheet "Uitkomst", cell B40: the cell holds the character U+{ord(character):04X} (a control '
+        "character or a bidirectional override), which a letter cannot show or which makes it read other than it is "
+        "stored; remove it\n"
+    )
