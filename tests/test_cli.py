@@ -217,7 +217,11 @@ def test_decide_writes_a_document_and_render_reads_a_saved_decision(tables_dir: 
     assert result.exit_code == 0, result.output
     again = tmp_path / "opnieuw.md"
     result = runner.invoke(
-        main, ["render", str(saved), "--document", "beschikking", "--format", "md", "-o", str(again)]
+        main,
+        [
+            *("render", str(saved), "--tables", str(tables_dir), "--document", "beschikking"),
+            *("--format", "md", "-o", str(again)),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert letter.read_text() == again.read_text()
