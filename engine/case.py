@@ -63,6 +63,10 @@ def current_case_limits() -> CaseLimits:
     return _limits
 
 
+# A note the caseworker marked for the letter (`in_brief: ja`) is kept under this prefix; the others are internal.
+LETTER_NOTE_PREFIX = "in_brief:"
+
+
 @dataclass(frozen=True)
 class Member:
     key: str
@@ -119,7 +123,12 @@ def _value_schema(fact: Fact) -> dict[str, Any]:
     described = {**plain, "description": fact.description} if fact.description else plain
     with_note = {
         "type": "object",
-        "properties": {"waarde": plain, "toelichting": {"type": "string"}},
+        "properties": {
+            "waarde": plain,
+            "toelichting": {"type": "string"},
+            # ja = the note may also appear in the letter; otherwise it is for the beslisnotitie only
+            "in_brief": {"type": "string", "enum": ["ja", "nee"]},
+        },
         "required": ["waarde"],
         "additionalProperties": False,
     }
@@ -459,7 +468,8 @@ def _convert(
             continue
         if isinstance(given, dict):
             if given.get("toelichting"):
-                notes[name] = given["toelichting"]
+                key = LETTER_NOTE_PREFIX + name if given.get("in_brief") == "ja" else name
+                notes[key] = given["toelichting"]
             given = given["waarde"]
             if given is None:
                 continue
