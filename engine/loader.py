@@ -116,7 +116,10 @@ def load_directory(directory: Path, check_motivation: MotivationChecker | None =
     calculations = [
         c for kind, s in sheets if kind == CALCULATIONS_SHEET for c in _read_calculations(s, types, problems)
     ]
-    scenarios = [sc for kind, s in sheets if kind == SCENARIOS_SHEET for sc in _read_scenarios(s, glossary, problems)]
+    final = _final_outcome(glossary, tables, calculations)
+    scenarios = [
+        sc for kind, s in sheets if kind == SCENARIOS_SHEET for sc in _read_scenarios(s, glossary, final, problems)
+    ]
     no_rules = [n for kind, s in sheets if kind == NO_RULES_SHEET for n in _read_no_rules(s, problems)]
     if check_motivation is not None:
         _check_motivations(tables, glossary, check_motivation, problems)
@@ -466,7 +469,27 @@ def _read_calculations(sheet: Sheet, types: dict[str, FactType], problems: Probl
         )
 
 
-def _read_scenarios(sheet: Sheet, glossary: dict[str, Fact], problems: Problems) -> Iterator[Scenario]:
+FINAL_OUTCOME = "uitkomst"
+
+
+def _final_outcome(
+    glossary: dict[str, Fact], tables: list[DecisionTable], calculations: list[Calculated]
+) -> str | None:
+    """The final outcome per family member, when the rule base has one: the gezinslid fact `uitkomst` that no
+    table or calculation reads. Every scenario must then state it for every member, so that a chapter's scenario
+    also proves what the whole rule base decides."""
+    fact = glossary.get(FINAL_OUTCOME)
+    if fact is None or fact.entity != "gezinslid" or fact.is_input:
+        return None
+    read = any(FINAL_OUTCOME in t.reads() for t in tables) or any(
+        FINAL_OUTCOME in c.reads or FINAL_OUTCOME in c.reads_of_others for c in calculations
+    )
+    return None if read else FINAL_OUTCOME
+
+
+def _read_scenarios(
+    sheet: Sheet, glossary: dict[str, Fact], final: str | None, problems: Problems
+) -> Iterator[Scenario]:
     kinds = {c: sheet.text(1, c).capitalize() for c in sheet.rows.get(1, {})}
     required = {"Scenario", "Lid"}
     if not required <= set(kinds.values()):
@@ -505,6 +528,16 @@ def _read_scenarios(sheet: Sheet, glossary: dict[str, Fact], problems: Problems)
         groups.setdefault(scenario_id, []).append(row)
     for scenario_id, rows in groups.items():
         scenario = _read_scenario(sheet, scenario_id, rows, fixed, fact_columns, glossary, problems)
+        if scenario and final:
+            stated = {e.member for e in scenario.expectations if e.fact == final}
+            for row, member in zip(rows, scenario.members, strict=True):
+                if member.key not in stated:
+                    problems.add(
+                        f'scenario {scenario_id}, member "{member.key}": state the final outcome in a Verwacht '
+                        f"column {final} (a value, or null when unknown is the right answer); a chapter's scenario "
+                        "also says what the whole rule base decides",
+                        sheet.location(row, fixed["Lid"]),
+                    )
         if scenario:
             yield scenario
 
