@@ -116,7 +116,10 @@ def load_directory(directory: Path, check_motivation: MotivationChecker | None =
     calculations = [
         c for kind, s in sheets if kind == CALCULATIONS_SHEET for c in _read_calculations(s, types, problems)
     ]
-    scenarios = [sc for kind, s in sheets if kind == SCENARIOS_SHEET for sc in _read_scenarios(s, glossary, problems)]
+    final = _final_outcome(glossary)
+    scenarios = [
+        sc for kind, s in sheets if kind == SCENARIOS_SHEET for sc in _read_scenarios(s, glossary, final, problems)
+    ]
     no_rules = [n for kind, s in sheets if kind == NO_RULES_SHEET for n in _read_no_rules(s, problems)]
     if check_motivation is not None:
         _check_motivations(tables, glossary, check_motivation, problems)
@@ -228,13 +231,22 @@ def _read_fact(sheet: Sheet, row: int, columns: dict[str, int], problems: Proble
     elif text("Waarden"):
         problems.add("Waarden is only for a keuze; leave it empty", sheet.location(row, columns["Waarden"]))
     kind_text = text("Soort").lower()
-    if kind_text not in ("invoer", "afgeleid"):
+    if kind_text not in ("invoer", "afgeleid", "eindoordeel"):
         problems.add(
-            f'unknown Soort "{text("Soort")}"; allowed: invoer, afgeleid',
+            f'unknown Soort "{text("Soort")}"; allowed: invoer, afgeleid, eindoordeel',
             sheet.location(row, columns["Soort"]),
         )
         return None
-    return Fact(name, entity, FactType(kind, values, is_list), text("Omschrijving"), kind_text == "invoer", location)
+    if kind_text == "eindoordeel" and entity != "gezinslid":
+        problems.add(
+            f"{name} is a fact of the {entity}; Soort eindoordeel is the final outcome per family member (gezinslid)",
+            sheet.location(row, columns["Soort"]),
+        )
+        return None
+    fact_type = FactType(kind, values, is_list)
+    return Fact(
+        name, entity, fact_type, text("Omschrijving"), kind_text == "invoer", location, kind_text == "eindoordeel"
+    )
 
 
 def _read_table(sheet: Sheet, types: dict[str, FactType], problems: Problems) -> DecisionTable | None:
@@ -466,7 +478,16 @@ def _read_calculations(sheet: Sheet, types: dict[str, FactType], problems: Probl
         )
 
 
-def _read_scenarios(sheet: Sheet, glossary: dict[str, Fact], problems: Problems) -> Iterator[Scenario]:
+def _final_outcome(glossary: dict[str, Fact]) -> str | None:
+    """The final outcome per family member, when the rule base has one: the fact of Soort eindoordeel. Every
+    scenario must then state it for every member, so that a chapter's scenario also proves what the whole rule
+    base decides."""
+    return next((name for name, fact in glossary.items() if fact.is_final), None)
+
+
+def _read_scenarios(
+    sheet: Sheet, glossary: dict[str, Fact], final: str | None, problems: Problems
+) -> Iterator[Scenario]:
     kinds = {c: sheet.text(1, c).capitalize() for c in sheet.rows.get(1, {})}
     required = {"Scenario", "Lid"}
     if not required <= set(kinds.values()):
@@ -505,6 +526,16 @@ def _read_scenarios(sheet: Sheet, glossary: dict[str, Fact], problems: Problems)
         groups.setdefault(scenario_id, []).append(row)
     for scenario_id, rows in groups.items():
         scenario = _read_scenario(sheet, scenario_id, rows, fixed, fact_columns, glossary, problems)
+        if scenario and final:
+            stated = {e.member for e in scenario.expectations if e.fact == final}
+            for row, member in zip(rows, scenario.members, strict=True):
+                if member.key not in stated:
+                    problems.add(
+                        f'scenario {scenario_id}, member "{member.key}": state the final outcome in a Verwacht '
+                        f"column {final} (a value, or null when unknown is the right answer); a chapter's scenario "
+                        "also says what the whole rule base decides",
+                        sheet.location(row, fixed["Lid"]),
+                    )
         if scenario:
             yield scenario
 

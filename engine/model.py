@@ -24,6 +24,7 @@ class Fact:
     description: str
     is_input: bool
     location: Location
+    is_final: bool = False  # Soort eindoordeel: the final outcome per member, which every scenario states
 
 
 class HitPolicy(Enum):
