@@ -74,3 +74,4 @@ class CaseError(NareisError):
 
 class RuleConflictError(NareisError):
     """A hit policy was violated at run time (U or A with conflicting rules)."""
+

@@ -275,7 +275,9 @@ class _ToNodes(Transformer[Token, object]):
 
     def call(self, function: Token, *args: Expr | None) -> Call:
         if str(function) == "not":
-            raise CellError("not(...) is for input entries; in an expression write niet(...)", column=_col(function))
+            raise CellError(
+                "not(...) is for input entries; in an expression write niet(...)", column=_col(function)
+            )
         _check_not_keyword(function)
         return Call(str(function), tuple(arg for arg in args if arg is not None), column=_col(function))
 
@@ -340,7 +342,9 @@ def _fail_syntax(text: str, error: UnexpectedInput, start: str) -> NoReturn:
     if isinstance(error, UnexpectedCharacters):
         position = error.pos_in_stream or 0
         if text[position] in _QUOTES:
-            raise CellError("unclosed string: a text starts here but has no closing quote", column=position + 1)
+            raise CellError(
+                "unclosed string: a text starts here but has no closing quote", column=position + 1
+            )
         word = _WORD.match(text, position)
         found = word.group() if word else text[position]
         hint = ""

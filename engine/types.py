@@ -42,6 +42,7 @@ class FactType:
     def as_list(self) -> FactType:
         return FactType(self.kind, self.values, True)
 
+
     def describe(self) -> str:
         """Dutch name as written in the glossary, e.g. 'keuze (vluchteling, subsidiair)' or 'lijst van datum'."""
         text = self.kind.value

@@ -221,7 +221,8 @@ def test_typed_literals_print_as_written() -> None:
         ("3 $", "unexpected text '$' at position 3", 3),
         (
             "Vluchteling",
-            "unexpected text 'Vluchteling' at position 1; names and values are written in lower case: vluchteling",
+            "unexpected text 'Vluchteling' at position 1; "
+            "names and values are written in lower case: vluchteling",
             1,
         ),
         ("1..5", "unexpected text '..' at position 2; a range needs brackets, e.g. [1..5]", 2),
@@ -303,7 +304,9 @@ def test_parse_duration(text: str, duration: Duration) -> None:
 
 @pytest.mark.parametrize("text", ["3", "maanden", "3 eeuwen", "P", "P3", "PT3H", "-3 maanden", ""])
 def test_parse_duration_errors(text: str) -> None:
-    message = f'expected a duration like "3 maanden", "1 week", "90 dagen", "2 jaar" or P3M, got "{text.strip()}"'
+    message = (
+        f'expected a duration like "3 maanden", "1 week", "90 dagen", "2 jaar" or P3M, got "{text.strip()}"'
+    )
     with pytest.raises(CellError, match=f"^{re.escape(message)}$"):
         parse_duration(text)
 
@@ -387,7 +390,9 @@ def _extend(children: st.SearchStrategy[Expr]) -> st.SearchStrategy[Expr]:
         st.builds(Arithmetic, st.sampled_from("+-*/"), children, children),
         st.builds(_negate, children),
         st.builds(Compare, st.sampled_from(["=", "!=", "<", "<=", ">", ">="]), children, children),
-        st.builds(BoolOp, st.sampled_from(["en", "of"]), st.lists(children, min_size=2, max_size=3).map(tuple)),
+        st.builds(
+            BoolOp, st.sampled_from(["en", "of"]), st.lists(children, min_size=2, max_size=3).map(tuple)
+        ),
         st.builds(Not, children),
         st.builds(Call, names, st.lists(children, max_size=3).map(tuple)),
     )

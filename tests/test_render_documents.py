@@ -56,7 +56,10 @@ def test_html_escapes_a_script_name() -> None:
     html = render_document(sample(), "beschikking", "html").decode("utf-8")
     assert "<script>" not in html
     assert "<h2>&lt;script&gt;alert(1)&lt;/script&gt;, geboren op 1 juni 2015</h2>" in html
-    assert "Voor &lt;script&gt;alert(1)&lt;/script&gt; ontbreekt een ondertekende antecedentenverklaring." in html
+    assert (
+        "Voor &lt;script&gt;alert(1)&lt;/script&gt; ontbreekt een ondertekende antecedentenverklaring."
+        in html
+    )
 
 
 def test_markdown_escapes_a_script_name() -> None:
@@ -67,7 +70,9 @@ def test_markdown_escapes_a_script_name() -> None:
 
 def test_a_motivation_cannot_inject_html() -> None:
     decision = sample()
-    decision["gezinsleden"][0]["gevuurde_regels"][1]["motivering"] = '<img src=x onerror="alert(1)"> {{ naam }}'
+    decision["gezinsleden"][0]["gevuurde_regels"][1]["motivering"] = (
+        '<img src=x onerror="alert(1)"> {{ naam }}'
+    )
     html = render_document(decision, "beschikking", "html").decode("utf-8")
     assert "<img" not in html
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; S. Tesfay" in html
@@ -75,7 +80,10 @@ def test_a_motivation_cannot_inject_html() -> None:
 
 def test_letters_carry_rule_and_paragraph_but_show_the_legal_basis() -> None:
     html = render_document(sample(), "beschikking", "html").decode("utf-8")
-    assert '<p class="motivering" data-regel="2.2-04" data-bron="§2.2">U heeft de aanvraag op 20 augustus 2026' in html
+    assert (
+        '<p class="motivering" data-regel="2.2-04" data-bron="§2.2">U heeft de aanvraag op 20 augustus 2026'
+        in html
+    )
     assert "Wij baseren deze beslissing op art. 29c lid 1 Vw." in html
     visible = re.sub(r"<[^>]*>", "", html)
     assert "§" not in visible
@@ -83,7 +91,9 @@ def test_letters_carry_rule_and_paragraph_but_show_the_legal_basis() -> None:
 
 def test_toelichting_sits_with_the_rule_that_read_its_fact() -> None:
     decision = sample()
-    decision["gezinsleden"][0]["gevuurde_regels"][1]["gematcht"]["termijnoverschrijding_verschoonbaar"] = "nee"
+    decision["gezinsleden"][0]["gevuurde_regels"][1]["gematcht"]["termijnoverschrijding_verschoonbaar"] = (
+        "nee"
+    )
     html = render_document(decision, "beschikking", "html").decode("utf-8")
     assert (
         '<p class="motivering" data-regel="E-01" data-bron="§2.2">De overschrijding van de termijn is niet '
@@ -129,7 +139,9 @@ def test_herstelverzuim_for_a_missing_form_warns_of_buiten_behandeling() -> None
 def test_no_beschikking_while_everyone_awaits_herstel() -> None:
     with pytest.raises(
         DocumentNotApplicable,
-        match=(r"^No beschikking: every family member awaits herstel verzuim. Make the herstelverzuim letter.$"),
+        match=(
+            r"^No beschikking: every family member awaits herstel verzuim. Make the herstelverzuim letter.$"
+        ),
     ):
         render_document(with_outcomes("herstel_verzuim", "herstel_verzuim"), "beschikking", "html")
 
@@ -160,7 +172,9 @@ def test_applicable_documents() -> None:
 
 
 def test_unknown_document_and_format() -> None:
-    with pytest.raises(Exception, match=r'^unknown document "brief"; choose one of beschikking, herstelverzuim, '):
+    with pytest.raises(
+        Exception, match=r'^unknown document "brief"; choose one of beschikking, herstelverzuim, '
+    ):
         render_document(sample(), "brief", "html")
     with pytest.raises(Exception, match=r'^unknown format "odt"; choose one of html, pdf, docx, md$'):
         render_document(sample(), "beschikking", "odt")
@@ -184,7 +198,9 @@ def docx_paragraphs(data: bytes) -> list[tuple[str, str]]:
     import docx
 
     document = docx.Document(io.BytesIO(data))
-    return [(paragraph.style.name if paragraph.style else "", paragraph.text) for paragraph in document.paragraphs]
+    return [
+        (paragraph.style.name if paragraph.style else "", paragraph.text) for paragraph in document.paragraphs
+    ]
 
 
 def test_docx_beschikking_carries_decision_grounds_and_basis() -> None:
@@ -192,11 +208,13 @@ def test_docx_beschikking_carries_decision_grounds_and_basis() -> None:
     assert ("Heading 2", "S. Tesfay, geboren op 14 maart 1990") in paragraphs
     assert (
         "Normal",
-        "Beslissing: wij wijzen de aanvraag af. S. Tesfay krijgt geen machtiging tot voorlopig verblijf (mvv).",
+        "Beslissing: wij wijzen de aanvraag af. "
+        "S. Tesfay krijgt geen machtiging tot voorlopig verblijf (mvv).",
     ) in paragraphs
     assert (
         "Normal",
-        "De grond voor de afwijzing is: de aanvraag is niet binnen de nareistermijn van drie maanden ingediend.",
+        "De grond voor de afwijzing is: "
+        "de aanvraag is niet binnen de nareistermijn van drie maanden ingediend.",
     ) in paragraphs
     assert ("Normal", "Wij baseren deze beslissing op art. 29c lid 1 Vw.") in paragraphs
     assert (
@@ -221,7 +239,10 @@ def test_docx_keeps_a_script_name_as_text_in_valid_xml() -> None:
 def test_docx_herstelverzuim_and_note() -> None:
     letter = docx_paragraphs(render_document(sample(), "herstelverzuim", "docx"))
     assert ("List Bullet", "een ondertekende antecedentenverklaring") in letter
-    assert any(text.startswith("Stuur de gegevens en documenten uiterlijk op 21 december 2026.") for _, text in letter)
+    assert any(
+        text.startswith("Stuur de gegevens en documenten uiterlijk op 21 december 2026.")
+        for _, text in letter
+    )
     import docx
 
     note = docx.Document(io.BytesIO(render_document(sample(), "beslisnotitie", "docx")))

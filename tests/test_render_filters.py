@@ -72,7 +72,9 @@ def test_bedrag(value: object, expected: str) -> None:
 def test_bedrag_refuses_a_float_and_text() -> None:
     with pytest.raises(FilterValueError, match=r"^bedrag: 2300.1 is not an exact number$"):
         bedrag(2300.1)
-    with pytest.raises(FilterValueError, match=r"^bedrag: 'veel' is not a number \(expected text such as 2300.10\)$"):
+    with pytest.raises(
+        FilterValueError, match=r"^bedrag: 'veel' is not a number \(expected text such as 2300.10\)$"
+    ):
         bedrag("veel")
 
 

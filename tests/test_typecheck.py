@@ -316,7 +316,8 @@ def test_boolean_expression_in_a_ja_nee_column() -> None:
         (
             "status_referent",
             UITKOMST,
-            "expected a keuze (afwijzen, inwilligen), but status_referent is a keuze (vluchteling, subsidiair)",
+            "expected a keuze (afwijzen, inwilligen), "
+            "but status_referent is a keuze (vluchteling, subsidiair)",
             1,
         ),
         (
@@ -379,7 +380,9 @@ def test_input_entry_errors(text: str, subject: FactType, message: str, column: 
 
 
 def test_input_entry_error_without_a_subject_name() -> None:
-    with pytest.raises(CellError, match=r"^cannot compare datum with getal: the tested fact is a datum, 3 is a getal$"):
+    with pytest.raises(
+        CellError, match=r"^cannot compare datum with getal: the tested fact is a datum, 3 is a getal$"
+    ):
         check_input_entry(parse_input_entry("3"), DATUM, GLOSSARY)
 
 
