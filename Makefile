@@ -4,18 +4,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint bench clean install
+.PHONY: demo test check lint bench clean install constraints
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every dependency to the version the tests passed with, so a fresh machine installs the same.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# durable-rules builds its C core from source, and its setup.py drops CFLAGS: CPPFLAGS still reaches the
 	# compiler, and -O2 makes matching about 30% faster (no cached unoptimised wheel is reused).
-	CPPFLAGS=-O2 $(BIN)/pip install --quiet --no-cache-dir durable-rules==2.0.28
-	$(BIN)/pip install --quiet -e '.[dev]'
+	CPPFLAGS=-O2 $(BIN)/pip install --quiet --no-cache-dir -c constraints.txt durable-rules
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After changing the dependencies in pyproject.toml: install afresh, run the tests, then pin what was installed.
+constraints:
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	CPPFLAGS=-O2 $(BIN)/pip install --quiet --no-cache-dir durable-rules==2.0.28
+	$(BIN)/pip install --quiet -e '.[dev]'
+	{ echo "# Every dependency version the tests passed with (pip freeze; Python 3.11). make install uses it; make"; \
+	  echo "# constraints refreshes it after a change in pyproject.toml (then run make test before committing it)."; \
+	  $(BIN)/pip freeze --exclude-editable; } > constraints.txt
+	touch $(STAMP)
 
 demo: $(STAMP)
 	mkdir -p out

@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
+import re
+import stat
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +21,50 @@ import yaml
 from engine.errors import CaseError, CellError
 from engine.expressions import parse_literal_value
 from engine.model import Fact, RuleBase
-from engine.types import FactType, Kind, Value
+from engine.types import Duration, FactType, Kind, Value
+
+
+@dataclass(frozen=True)
+class CaseLimits:
+    """Bounds on a case, checked before the work starts (`nareis --limit NAME=N` raises them)."""
+
+    case_bytes: int = 5_000_000  # the case file as stored
+    members: int = 50  # family members in one case
+    text: int = 10_000  # characters in one value or toelichting
+    depth: int = 12  # nesting of mappings and lists (a case needs 5)
+    aliases: int = 10  # YAML aliases (*name): a few are fine, an alias bomb is not
+    digits: int = 30  # digits in one number
+
+
+DEFAULT_CASE_LIMITS = CaseLimits()
+_limits = DEFAULT_CASE_LIMITS
+
+# Dates and durations a case may give: wide enough for any real case, narrow enough that date arithmetic on them
+# (a duration added to a date, an age) stays within what Python's dates can hold.
+EARLIEST_DATE = dt.date(1800, 1, 1)
+LATEST_DATE = dt.date(2299, 12, 31)
+LONGEST_DURATION = Duration(years=200, months=2_400, days=100_000)
+# Numbers reach durable-rules as 64-bit integers scaled by 10^8 (engine/compiler.py): a case's number must fit.
+LARGEST_NUMBER = 10**10
+DECIMAL_PLACES = 8
+
+# Characters a fact may not carry: NUL and other control characters (a DOCX cannot hold them), lone surrogates
+# (no valid UTF-8 holds them) and bidirectional overrides (they make a letter read other than it is stored).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def set_case_limits(limits: CaseLimits) -> None:
+    """Use these limits for every case read from now on in this process."""
+    global _limits
+    _limits = limits
+
+
+def current_case_limits() -> CaseLimits:
+    return _limits
+
+
+# A note the caseworker marked for the letter (`in_brief: ja`) is kept under this prefix; the others are internal.
+LETTER_NOTE_PREFIX = "in_brief:"
 
 
 @dataclass(frozen=True)
@@ -76,11 +123,23 @@ def _value_schema(fact: Fact) -> dict[str, Any]:
     described = {**plain, "description": fact.description} if fact.description else plain
     with_note = {
         "type": "object",
-        "properties": {"waarde": plain, "toelichting": {"type": "string"}},
+        "properties": {
+            "waarde": plain,
+            "toelichting": {"type": "string"},
+            # ja = the note may also appear in the letter; otherwise it is for the beslisnotitie only
+            "in_brief": {"type": "string", "enum": ["ja", "nee"]},
+        },
         "required": ["waarde"],
         "additionalProperties": False,
     }
     return {"anyOf": [described, with_note, {"type": "null"}]}
+
+
+def required_by_letters(rule_base: RuleBase) -> frozenset[str]:
+    """Family-member facts every case must give because the letters print them: the member's name (`naam`), which
+    the motivations of most outcome rows name. Without it a valid case could not get its letter."""
+    fact = rule_base.glossary.get("naam")
+    return frozenset({"naam"}) if fact is not None and fact.entity == "gezinslid" and fact.is_input else frozenset()
 
 
 def case_schema(rule_base: RuleBase) -> dict[str, Any]:
@@ -99,7 +158,7 @@ def case_schema(rule_base: RuleBase) -> dict[str, Any]:
         }
 
     member = entity("gezinslid", {"id": {"type": "string", "minLength": 1, "description": "short unique id"}})
-    member["required"] = ["id"]
+    member["required"] = ["id", *sorted(required_by_letters(rule_base))]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Nareiszaak (WI 2026/11)",
@@ -116,23 +175,225 @@ def case_schema(rule_base: RuleBase) -> dict[str, Any]:
 
 
 def load_case_file(path: Path) -> dict[str, Any]:
-    """Read a JSON or YAML case file into plain data; a file that cannot be read is a CaseError."""
+    """Read a JSON or YAML case file into plain data; a file that cannot be read is a CaseError.
+
+    Only a regular file of bounded size is read (a FIFO would hang). JSON numbers are read exactly (as decimals) and
+    a key given twice is an error. YAML is read with a safe loader that also refuses more than a few aliases, a key
+    given twice, an impossible date and the YAML 1.1 readings nobody means (`no` as false, `010` as 8, `1:20` as 80).
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise CaseError([f"{path}: not a regular file (a FIFO, device or directory is not read)"])
+        size = os.stat(path).st_size
+        if size > _limits.case_bytes:
+            raise CaseError(
+                [f"{path}: the file is {size:,} bytes; at most {_limits.case_bytes:,} are read "
+                 "(raise it with --limit case_bytes=N)"]
+            )
+        with path.open("rb") as handle:
+            raw = handle.read(_limits.case_bytes + 1)
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise CaseError([f"{path}: cannot read the file: {error}"]) from error
+    is_json = path.suffix.lower() == ".json"
     try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text, parse_float=Decimal)
-        else:
-            data = yaml.safe_load(text)
+        data = _load_json(text) if is_json else _load_yaml(text)
     except (json.JSONDecodeError, yaml.YAMLError) as error:
+        raise CaseError([f"{path}: not valid {'JSON' if is_json else 'YAML'}: {error}"]) from error
+    except RecursionError as error:
         raise CaseError(
-            [f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {error}"]
+            [f"{path}: nested more deeply than a case can be (at most {_limits.depth} levels)"]
         ) from error
+    except _Problems as problems:
+        raise CaseError([f"{path}: {problem}" for problem in problems.problems]) from None
     if not isinstance(data, dict):
         raise CaseError([f"{path}: a case is a mapping with aanvraag, referent and gezinsleden"])
     return data
+
+
+class _Problems(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def _load_json(text: str) -> Any:
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise _Problems([f'the key "{key}" is given twice in one object; give each fact once'])
+            result[key] = value
+        return result
+
+    # Integers as decimals too: int() refuses more than 4,300 digits with a ValueError; the digits are bounded later,
+    # with the path of the number.
+    return json.loads(text, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=unique)
+
+
+_YAML_BOOL = frozenset({"true", "false"})
+_YAML_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_YAML_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)?\.[0-9]+([eE][-+]?[0-9]+)?|[-+]?(0|[1-9][0-9]*)[eE][-+]?[0-9]+")
+
+
+class _CaseLoader(yaml.SafeLoader):
+    """yaml's SafeLoader (no !!python tags) that counts aliases and reports what YAML 1.1 reads by surprise."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.aliases = 0
+        self.problems: list[str] = []
+
+    def problem(self, node: yaml.Node, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(f"line {mark.line + 1}, column {mark.column + 1}: {message}")
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > _limits.aliases:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _Problems(
+                    [f"line {mark.line + 1}, column {mark.column + 1}: more than {_limits.aliases} YAML aliases "
+                     "(*name); write the values out (raise it with --limit aliases=N)"]
+                )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[object] = set()
+            for key_node, _ in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if key is not None and key in seen:
+                    self.problem(key_node, f'the key "{key}" is given twice in one mapping; give each fact once')
+                seen.add(key)
+        return super().construct_mapping(node, deep)  # type: ignore[arg-type]
+
+    def construct_bool(self, node: yaml.Node) -> Any:
+        text = str(node.value)
+        if text.lower() not in _YAML_BOOL:
+            self.problem(
+                node, f'YAML reads {text} as {"true" if self.bool_values[text.lower()] else "false"}; '
+                f'write ja or nee, or quote it ("{text}") if it is a text'
+            )
+            return text
+        return text.lower() == "true"
+
+    def construct_int(self, node: yaml.Node) -> Any:
+        text = str(node.value)
+        digits = sum(c.isdigit() for c in text)
+        if digits > _limits.digits:
+            self.problem(node, f"a number of {digits:,} digits; at most {_limits.digits} are read")
+            return text
+        if not _YAML_INT.fullmatch(text):
+            self.problem(
+                node,
+                f"YAML 1.1 reads {text} as the number {self._yaml_int(node)}; write it in plain decimal digits, "
+                f'or quote it ("{text}") if it is a text',
+            )
+            return text
+        return int(text)
+
+    def _yaml_int(self, node: yaml.Node) -> str:
+        try:
+            return str(super().construct_yaml_int(node))  # type: ignore[arg-type]
+        except ValueError:
+            return "?"
+
+    def construct_float(self, node: yaml.Node) -> Any:
+        text = str(node.value)
+        digits = sum(c.isdigit() for c in text)
+        if digits > _limits.digits:
+            self.problem(node, f"a number of {digits:,} digits; at most {_limits.digits} are read")
+            return text
+        if not _YAML_FLOAT.fullmatch(text):
+            self.problem(node, f'YAML 1.1 reads {text} as a number; write one like 2300.10, or quote it ("{text}")')
+            return text
+        return Decimal(text)
+
+    def construct_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)  # type: ignore[arg-type]
+        except (ValueError, OverflowError):
+            self.problem(node, f"{node.value} is not a date: there is no such day")
+            return str(node.value)
+
+
+_CaseLoader.add_constructor("tag:yaml.org,2002:bool", _CaseLoader.construct_bool)
+_CaseLoader.add_constructor("tag:yaml.org,2002:int", _CaseLoader.construct_int)
+_CaseLoader.add_constructor("tag:yaml.org,2002:float", _CaseLoader.construct_float)
+_CaseLoader.add_constructor("tag:yaml.org,2002:timestamp", _CaseLoader.construct_timestamp)
+
+
+def _load_yaml(text: str) -> Any:
+    loader = _CaseLoader(text)
+    try:
+        data = loader.get_single_data()
+    finally:
+        loader.dispose()
+    if loader.problems:
+        raise _Problems(loader.problems)
+    return data
+
+
+def _check_shape(data: Any) -> list[str]:
+    """Depth and size problems, found without recursion (so a deeply nested case cannot exhaust the stack)."""
+    problems: list[str] = []
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack and len(problems) < 20:
+        value, path, depth = stack.pop()
+        where = path or "case"
+        if depth > _limits.depth:
+            problems.append(f"{where}: nested more deeply than a case can be (at most {_limits.depth} levels)")
+            continue
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                key_text = str(key)
+                problems.extend(_text_problems(f"{path}.{key_text[:40]}".lstrip("."), key_text))
+                stack.append((item, f"{path}.{key_text}".lstrip("."), depth + 1))
+        elif isinstance(value, list):
+            if path == "gezinsleden" and len(value) > _limits.members:
+                problems.append(
+                    f"gezinsleden: {len(value):,} family members; at most {_limits.members} are decided in one case "
+                    "(raise it with --limit members=N)"
+                )
+                continue
+            stack.extend((item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            problems.extend(_text_problems(where, value))
+        elif isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            problems.extend(_number_problems(where, value))
+    return sorted(problems)
+
+
+def _text_problems(where: str, text: str) -> list[str]:
+    if len(text) > _limits.text:
+        return [f"{where}: a text of {len(text):,} characters; at most {_limits.text:,} are read "
+                "(raise it with --limit text=N)"]
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        character = bad.group()
+        name = unicodedata.name(character, "a control character or lone surrogate")
+        return [f"{where}: the text holds U+{ord(character):04X} ({name.lower()}), which a letter cannot show; "
+                "remove it"]
+    return []
+
+
+def _number_problems(where: str, number: Decimal | int | float) -> list[str]:
+    if isinstance(number, float):
+        if number != number or number in (float("inf"), float("-inf")):
+            return [f"{where}: {number} is not a number a case can give"]
+        return []
+    decimal = Decimal(number)
+    if not decimal.is_finite():
+        return [f"{where}: {decimal} is not a number a case can give"]
+    _, digits, exponent = decimal.as_tuple()
+    assert isinstance(exponent, int)
+    written = len(digits) + max(exponent, 0)
+    if written > _limits.digits or exponent < -_limits.digits:
+        return [f"{where}: a number of {max(written, -exponent):,} digits; at most {_limits.digits} are read"]
+    return []
 
 
 def read_case(
@@ -143,8 +404,10 @@ def read_case(
     default_beslisdatum: dt.date | None = None,
 ) -> Case:
     """Validate plain case data against the glossary and convert it. Raises CaseError naming every problem."""
+    problems = _check_shape(data)
+    if problems:
+        raise CaseError(problems)
     plain = _plain(data)
-    problems: list[str] = []
     schema = case_schema(rule_base)
     for error in sorted(jsonschema.Draft202012Validator(schema).iter_errors(plain), key=lambda e: list(e.path)):
         problems.extend(_schema_messages(error, rule_base))
@@ -171,6 +434,10 @@ def read_case(
             date = dt.date.fromisoformat(plain["beslisdatum"])
         except ValueError:
             problems.append(f'beslisdatum: expected a date like 2026-11-23, got "{plain["beslisdatum"]}"')
+        else:
+            if not EARLIEST_DATE <= date <= LATEST_DATE:
+                problems.append(f"beslisdatum: {date.isoformat()} is not between {EARLIEST_DATE} and {LATEST_DATE}")
+                date = None
     if date is None:
         date = default_beslisdatum
     if date is None and not problems:
@@ -201,17 +468,47 @@ def _convert(
             continue
         if isinstance(given, dict):
             if given.get("toelichting"):
-                notes[name] = given["toelichting"]
+                key = LETTER_NOTE_PREFIX + name if given.get("in_brief") == "ja" else name
+                notes[key] = given["toelichting"]
             given = given["waarde"]
             if given is None:
                 continue
         fact_type = glossary[name].type
         text = ", ".join(str(v) for v in given) if isinstance(given, list) else str(given)
         try:
-            facts[name] = parse_literal_value(text, fact_type)
-        except CellError:
+            value = parse_literal_value(text, fact_type)
+        except (CellError, ValueError):
             problems.append(f'{path}.{name}: expected {_describe(fact_type)}, got "{text}"')
+            continue
+        out_of_range = _out_of_range(value)
+        if out_of_range:
+            problems.append(f"{path}.{name}: {out_of_range}")
+            continue
+        facts[name] = value
     return facts, notes
+
+
+def _out_of_range(value: Value) -> str:
+    """Why a date or duration is beyond what a case may give, or "" when it is within."""
+    if isinstance(value, tuple):
+        return next((problem for element in value if (problem := _out_of_range(element))), "")
+    if isinstance(value, Decimal):
+        exponent = value.normalize().as_tuple().exponent
+        if abs(value) >= LARGEST_NUMBER or (isinstance(exponent, int) and exponent < -DECIMAL_PLACES):
+            return (
+                f"{format(value, 'f')} cannot be decided exactly: a number has at most "
+                f"{len(str(LARGEST_NUMBER)) - 1} digits before the decimal point and {DECIMAL_PLACES} after it"
+            )
+    if isinstance(value, dt.date) and not EARLIEST_DATE <= value <= LATEST_DATE:
+        return f"{value.isoformat()} is not between {EARLIEST_DATE} and {LATEST_DATE}"
+    if isinstance(value, Duration):
+        longest = LONGEST_DURATION
+        if abs(value.years) > longest.years or abs(value.months) > longest.months or abs(value.days) > longest.days:
+            return (
+                f"the duration {value.iso()} is longer than a case may give (at most {longest.years} years, "
+                f"{longest.months} months or {longest.days} days)"
+            )
+    return ""
 
 
 def _plain(data: Any) -> Any:
@@ -225,7 +522,9 @@ def _plain(data: Any) -> Any:
     if isinstance(data, bool):
         return "ja" if data else "nee"
     if isinstance(data, Decimal):
-        return float(data) if data == data.to_integral_value() else str(data)
+        if data == data.to_integral_value():
+            return float(data) if abs(data) < 2**53 else int(data)
+        return format(data, "f")
     return data
 
 
@@ -248,7 +547,7 @@ def _schema_messages(error: jsonschema.ValidationError, rule_base: RuleBase) -> 
             messages.append(f"{where}{name}: unknown fact{hint}")
         return messages
     if error.validator == "required":
-        return [f"{path + ': ' if path else ''}{error.message.replace(' is a required property', ' is missing')}"]
+        return [f"{path or 'case'}: {error.message.replace(' is a required property', ' is missing')}"]
     fact_name = next((p for p in reversed(list(error.absolute_path)) if isinstance(p, str)), None)
     if fact_name is not None and fact_name in rule_base.glossary:
         given = error.instance if not isinstance(error.instance, dict) else error.instance.get("waarde")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,34 @@ class Location:
         return ", ".join(parts)
 
 
+EXIT_RULES = 1  # the decision tables have a problem (loading, a scenario, a hit-policy conflict)
+EXIT_CASE = 2  # the case file, a saved decision or the command line is not valid
+EXIT_INTERNAL = 3  # a bug in nareis: never 1, so that CI can tell a crash from a failing rule
+
+
+def _restore(cls: type[NareisError], args: tuple[Any, ...], state: dict[str, Any]) -> NareisError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
+
 class NareisError(Exception):
-    """Base of every error a user of nareis can cause. `str(error)` is the whole message the user sees."""
+    """Base of every error a user of nareis can cause. `str(error)` is the whole message the user sees.
+
+    `exit_code` is what the command line exits with. Errors pickle with their fields (worker processes send them
+    back), whatever their subclass's constructor takes.
+    """
+
+    exit_code: ClassVar[int] = EXIT_RULES
 
     def __init__(self, message: str, location: Location | None = None) -> None:
         self.message = message
         self.location = location
         super().__init__(f"{location}: {message}" if location and str(location) else message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
 
 
 class WorkbookError(NareisError):
@@ -67,6 +89,8 @@ class WorkbookProblems(NareisError):
 class CaseError(NareisError):
     """A case file is malformed: every problem is named by its path in the case."""
 
+    exit_code = EXIT_CASE
+
     def __init__(self, problems: Iterable[str]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(["The case is not valid:", *self.problems]))
@@ -75,3 +99,15 @@ class CaseError(NareisError):
 class RuleConflictError(NareisError):
     """A hit policy was violated at run time (U or A with conflicting rules)."""
 
+
+
+class DecisionFileError(NareisError):
+    """A saved decision given to `nareis render` is not one nareis wrote for the current tables."""
+
+    exit_code = EXIT_CASE
+
+
+class UsageError(NareisError):
+    """A command line that nareis refuses, such as an output file that is one of the command's inputs."""
+
+    exit_code = EXIT_CASE

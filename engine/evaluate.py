@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field, fields
+from decimal import Decimal, DecimalException
 from typing import Any
 
 from dateutil.easter import easter
@@ -32,16 +32,71 @@ from engine.expressions import (
 from engine.types import Duration, Value
 
 
+@dataclass
+class Family:
+    """Every family member's facts, for enig_gezinslid, elk_gezinslid and aantal_gezinsleden in a whole case.
+
+    An aggregate's condition is evaluated once per member and kept until a fact it reads is set again (the runtime
+    calls `changed`), so that asking it for each of n members costs n, not n²: a member's answer counts all members
+    but itself.
+    """
+
+    members: Sequence[Mapping[str, Value]]
+    changes: dict[str, int] = field(default_factory=dict)  # fact -> how often it was set while deciding
+    _results: dict[int, tuple[tuple[int, ...], list[bool | None], tuple[int, int, int]]] = field(default_factory=dict)
+
+    def changed(self, fact: str) -> None:
+        self.changes[fact] = self.changes.get(fact, 0) + 1
+
+    def results(self, condition: Expr) -> tuple[list[bool | None], tuple[int, int, int]]:
+        """The condition's value for each member, and how many are (True, unknown, False)."""
+        reads = facts_read(condition)
+        stamp = tuple(self.changes.get(fact, 0) for fact in reads)
+        known = self._results.get(id(condition))
+        if known is not None and known[0] == stamp:
+            return known[1], known[2]
+        results = [_truth(evaluate(condition, Scope(member))) for member in self.members]
+        counts = (results.count(True), results.count(None), results.count(False))
+        self._results[id(condition)] = (stamp, results, counts)
+        return results, counts
+
+
 @dataclass(frozen=True)
 class Scope:
     """What an expression reads: an entity's own facts, aanvraag's and referent's; unknown facts are absent.
 
     `others` holds the same for every *other* family member, for enig_gezinslid, elk_gezinslid and
-    aantal_gezinsleden.
+    aantal_gezinsleden. Instead, `family` may hold every member, with `member` the position of this entity's own
+    facts in it (None for the aanvraag and the referent, for whom every member counts).
     """
 
     facts: Mapping[str, Value]
     others: Sequence[Mapping[str, Value]] = ()
+    family: Family | None = None
+    member: int | None = None
+
+
+_READS: dict[int, tuple[object, tuple[str, ...]]] = {}
+
+
+def facts_read(node: object) -> tuple[str, ...]:
+    """The facts an expression node reads (FactRef names), worked out once per node."""
+    known = _READS.get(id(node))
+    if known is not None and known[0] is node:
+        return known[1]
+    found: set[str] = set()
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, FactRef):
+            found.add(current.name)
+        elif isinstance(current, tuple):
+            pending.extend(current)
+        elif hasattr(current, "__dataclass_fields__"):
+            pending.extend(getattr(current, f.name) for f in fields(current))  # type: ignore[arg-type]
+    reads = tuple(sorted(found))
+    _READS[id(node)] = (node, reads)
+    return reads
 
 
 def evaluate(node: Expr, scope: Scope) -> Value | None:
@@ -142,8 +197,17 @@ def compare(op: str, left: Value | None, right: Value | None) -> bool | None:
 
 
 def _arithmetic(op: str, left: Value | None, right: Value | None) -> Value | None:
+    """A sum, difference, product or quotient; unknown where it has no value (division by zero, a date beyond
+    9999-12-31, a number too large to hold), rather than a crash in the middle of a decision."""
     if left is None or right is None:
         return None
+    try:
+        return _arithmetic_known(op, left, right)
+    except (OverflowError, ValueError, DecimalException):
+        return None
+
+
+def _arithmetic_known(op: str, left: Value, right: Value) -> Value | None:
     match op, left, right:
         case "+", dt.date(), Duration():
             return right.add_to(left)
@@ -183,10 +247,7 @@ def _decimal(op: str, left: Decimal, right: Decimal) -> Decimal | None:
         return left * right
     if right == 0:
         return None  # no value, rather than a crash: the decision reports it as unknown
-    try:
-        return left / right
-    except InvalidOperation:
-        return None
+    return left / right
 
 
 def _negate(value: Value | None) -> Value | None:
@@ -206,6 +267,8 @@ def _negate(value: Value | None) -> Value | None:
 def _call(function: str, args: tuple[Expr, ...], scope: Scope) -> Value | None:
     if function in _AGGREGATES:
         condition = args[0]
+        if scope.family is not None:
+            return _aggregate(function, condition, scope.family, scope.member)
         results = [_truth(evaluate(condition, Scope(member))) for member in scope.others]
         return _AGGREGATES[function](results)
     if function == "als":
@@ -218,7 +281,23 @@ def _call(function: str, args: tuple[Expr, ...], scope: Scope) -> Value | None:
     values = [evaluate(arg, scope) for arg in args]
     if any(value is None for value in values):
         return None
-    return _FUNCTIONS[function](*values)
+    try:
+        return _FUNCTIONS[function](*values)
+    except (OverflowError, ValueError, DecimalException):
+        return None  # e.g. einde_termijn beyond 9999-12-31: unknown, like any value that cannot be computed
+
+
+def _aggregate(function: str, condition: Expr, family: Family, member: int | None) -> Value | None:
+    """An aggregate over every member but `member`, from the family's counts (linear in the family's size)."""
+    results, (true, unknown, false) = family.results(condition)
+    if member is not None:
+        own = results[member]
+        true, unknown, false = true - (own is True), unknown - (own is None), false - (own is False)
+    if function == "enig_gezinslid":
+        return True if true else None if unknown else False
+    if function == "elk_gezinslid":
+        return False if false else None if unknown else True
+    return None if unknown else Decimal(true)
 
 
 def _leeftijd(geboortedatum: dt.date, peildatum: dt.date) -> Decimal:

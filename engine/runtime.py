@@ -12,7 +12,7 @@ import durable_rules_engine
 from engine.case import Case
 from engine.compiler import SESSION_RULE, CompiledRow, LiftedExpression, Network, Stratum, encode
 from engine.errors import RuleConflictError
-from engine.evaluate import Scope, evaluate, matches
+from engine.evaluate import Family, Scope, evaluate, matches
 from engine.expressions import AnyValue
 from engine.hitpolicy import Hit, apply_hit_policy
 from engine.model import Calculated, DecisionTable, InputEntry, RuleBase
@@ -159,6 +159,10 @@ class _Run:
         self.order = itertools.count(1)
         self.fact_ids = itertools.count(1)
         self.scopes: dict[int, Scope] = {}
+        # Aggregates over the family are worked out once per case (and again when a fact they read is set), so a
+        # case costs linear time in its number of members; `positions` finds a member's own facts in the family.
+        self.family = Family([m.visible for m in members])
+        self.positions = {id(m): index for index, m in enumerate(members)}
 
     def _owner(self, fact: str, entity: _Entity) -> _Entity:
         kind = self.engine.entity_of[fact]
@@ -170,6 +174,7 @@ class _Run:
 
     def set(self, owner: _Entity, fact: str, value: Value) -> None:
         owner.own[fact] = value
+        self.family.changed(fact)
         encoded = encode(value)
         if owner.kind == "gezinslid":
             owner.visible[fact] = value
@@ -185,8 +190,8 @@ class _Run:
         # The visible dicts are updated in place, so a scope made once per entity stays current.
         scope = self.scopes.get(id(entity))
         if scope is None:
-            others = [m.visible for m in self.members if m is not entity]
-            scope = self.scopes[id(entity)] = Scope(entity.visible, others)
+            position = self.positions.get(id(entity))
+            scope = self.scopes[id(entity)] = Scope(entity.visible, family=self.family, member=position)
         return scope
 
     def calculate(self, calculation: Calculated) -> None:

@@ -1,12 +1,15 @@
-"""Check the rule base as a whole (who sets which fact, scopes, hit policies) and order it into strata."""
+"""Check the rule base as a whole (who sets which fact, scopes, hit policies), order it into strata; find unused
+facts and citations of paragraphs the WI does not have."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from engine.errors import NareisError, WorkbookError
-from engine.model import Calculated, DecisionTable, Fact, HitPolicy
+from engine.errors import Location, NareisError, WorkbookError
+from engine.findings import ERROR, WARNING, Finding
+from engine.model import Calculated, DecisionTable, Fact, HitPolicy, RuleBase
 from engine.types import Kind
 
 Node = DecisionTable | Calculated
@@ -200,3 +203,75 @@ class _Cycle(Exception):
         self.names = names
         self.node = node
         super().__init__(" -> ".join(names))
+
+
+# ---- findings on a loaded rule base (nareis check) ---------------------------------------------------------
+
+
+def usage_findings(rule_base: RuleBase, used_elsewhere: frozenset[str]) -> list[Finding]:
+    """Facts declared but never used: input facts nothing reads, derived facts set but never read.
+
+    "Read" counts tables, calculations, motivations (their Jinja text) and the documents (`used_elsewhere`:
+    the names the renderers' templates and code mention)."""
+    read: set[str] = set()
+    for table in rule_base.tables:
+        read |= table.reads()
+        for rule in table.rules:
+            read |= set(_NAME_TOKEN.findall(rule.motivation))
+    for calculation in rule_base.calculations:
+        read |= calculation.reads | calculation.reads_of_others
+    producer = {f: (f'tabel "{t.name}"', f'table "{t.name}"') for t in rule_base.tables for f in t.output_facts}
+    producer |= {c.fact: ("een berekening", "a calculation") for c in rule_base.calculations}
+    findings = []
+    for name, fact in rule_base.glossary.items():
+        if name in read or name in used_elsewhere or name in BUILT_IN_FACTS:
+            continue
+        if fact.is_input:
+            findings.append(Finding("unused_input", WARNING, fact.location, {"fact": name}))
+        else:
+            findings.append(
+                Finding(
+                    "unused_derived",
+                    WARNING,
+                    fact.location,
+                    {"fact": name, "producer": producer[name][0], "producer_en": producer[name][1]},
+                )
+            )
+    return findings
+
+
+def citation_findings(rule_base: RuleBase) -> list[Finding]:
+    """Bron cells citing a paragraph that is not in WI 2026/11's table of contents."""
+    from engine.coverage import PARAGRAPHS, cited_paragraphs
+
+    known = {paragraph for paragraph, _ in PARAGRAPHS}
+    findings = []
+
+    def check(source: str, location: Location, what: str, what_en: str) -> None:
+        for paragraph in cited_paragraphs(source):
+            if paragraph not in known:
+                findings.append(
+                    Finding(
+                        "unknown_paragraph",
+                        ERROR,
+                        location,
+                        {"what": what, "what_en": what_en, "paragraph": paragraph},
+                    )
+                )
+
+    for table in rule_base.tables:
+        check(table.source, table.location, f'van tabel "{table.name}"', f'of table "{table.name}"')
+        for rule in table.rules:
+            check(rule.source, rule.location, f"van regel {rule.rule_id}", f"of rule {rule.rule_id}")
+    for calculation in rule_base.calculations:
+        check(
+            calculation.source,
+            calculation.location,
+            f"van de berekening van {calculation.fact}",
+            f"of the calculation of {calculation.fact}",
+        )
+    return findings
+
+
+_NAME_TOKEN = re.compile(r"[a-z][a-z0-9_]*")
+BUILT_IN_FACTS = frozenset({"beslisdatum"})

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-import re
 import warnings
 from collections.abc import Mapping
 from typing import Any
 
 from engine.errors import NareisError
+from renderers import blocks
 from renderers.context import FINAL_OUTCOMES, HERSTEL_VERZUIM, document_context, with_paragraphs
 from renderers.environment import TEMPLATES, document_environment
 
@@ -21,6 +20,7 @@ __all__ = [
     "DocumentNotApplicable",
     "applicable_documents",
     "render_document",
+    "render_html",
     "with_paragraphs",
 ]
 
@@ -67,26 +67,29 @@ def applicable_documents(decision: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def render_document(decision: Mapping[str, Any], document: str, fmt: str) -> bytes:
-    """One document of a decision (Decision.to_json()) in one format, as the bytes of the file."""
+    """One document of a decision (Decision.to_json()) in one format, as the bytes of the file.
+
+    Every format comes from the same HTML template: PDF prints it, Markdown and Word are made from its blocks."""
     if document not in DOCUMENTS:
         raise NareisError(f'unknown document "{document}"; choose one of {", ".join(DOCUMENTS)}')
     if fmt not in FORMATS:
         raise NareisError(f'unknown format "{fmt}"; choose one of {", ".join(FORMATS)}')
-    check_applicable(decision, document)
-    context = document_context(decision)
-    if fmt == "md":
-        return re.sub(r"\n{3,}", "\n\n", _render_text(document, "md", context)).encode("utf-8")
+    html = render_html(decision, document)
     if fmt == "html":
-        return _render_text(document, "html", context).encode("utf-8")
+        return html.encode("utf-8")
     if fmt == "pdf":
-        return _render_pdf(_render_text(document, "pdf", context))
-    return _render_docx(document, context)
+        return _render_pdf(html)
+    parsed = blocks.parse(html)
+    if fmt == "md":
+        return blocks.to_markdown(parsed).encode("utf-8")
+    return blocks.to_docx(parsed, f"{document} {decision['aanvraag']['feiten'].get('zaaknummer', '')}".strip())
 
 
-def _render_text(document: str, fmt: str, context: Mapping[str, Any]) -> str:
-    extension = "html" if fmt == "pdf" else fmt
-    template = document_environment(fmt).get_template(f"{document}.{extension}.j2")
-    return template.render({**context, "formaat": fmt})
+def render_html(decision: Mapping[str, Any], document: str) -> str:
+    """The HTML of one document: the one source of its wording."""
+    check_applicable(decision, document)
+    template = document_environment("html").get_template(f"{document}.html.j2")
+    return template.render(document_context(decision))
 
 
 def _render_pdf(html: str) -> bytes:
@@ -97,13 +100,3 @@ def _render_pdf(html: str) -> bytes:
 
     pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
     return pdf
-
-
-def _render_docx(document: str, context: Mapping[str, Any]) -> bytes:
-    from docxtpl import DocxTemplate
-
-    template = DocxTemplate(str(TEMPLATES / "docx" / f"{document}.docx"))
-    template.render({**context, "formaat": "docx"}, jinja_env=document_environment("docx"))
-    buffer = io.BytesIO()
-    template.save(buffer)
-    return buffer.getvalue()

@@ -148,6 +148,7 @@ def document_environment(fmt: str) -> SandboxedEnvironment:
     )
     env.filters.update(FILTERS)
     env.filters["label"] = label
+    env.filters["unique"] = lambda values: list(dict.fromkeys(values))
     env.filters["waarde"] = value_text
     env.filters["trace"] = trace
     return env

@@ -177,6 +177,41 @@ def naam(value: Any) -> str:
     )
 
 
+# The laws a Bron cites, abbreviated as policy staff write them, and their names in a letter (B1: no abbreviations).
+LAWS = {
+    "Vw": "de Vreemdelingenwet 2000",
+    "Vb": "het Vreemdelingenbesluit 2000",
+    "Vc": "de Vreemdelingencirculaire 2000",
+    "Awb": "de Algemene wet bestuursrecht",
+    "BW": "het Burgerlijk Wetboek",
+    "EVRM": "het Europees Verdrag voor de Rechten van de Mens",
+}
+_ARTICLE = re.compile(r"\b(?:art\.|artikel|artt\.)\s*")
+_VC_PARAGRAPH = re.compile(r"\b([A-C]\d+/[\d.]*\d)\s+Vc\b")
+_LAW = re.compile(r"\s(" + "|".join(LAWS) + r")\b")
+_NOT_IN_LETTERS = re.compile(r"^\s*§|\bWI\s*\d|werkinstructie", re.IGNORECASE)
+_GEZINSHERENIGINGSRICHTLIJN = re.compile(r"\bGezinsherenigingsrichtlijn\b")
+
+
+def wet(value: Any) -> str:
+    """A Bron's legal basis in plain Dutch for a letter, without WI references.
+
+    'art. 29c lid 1 Vw; B1/3.3.2 Vc' -> 'artikel 29c lid 1 van de Vreemdelingenwet 2000 en paragraaf B1/3.3.2 van de
+    Vreemdelingencirculaire 2000'. Parts that name the WI (a '§' paragraph, 'WI 2026/8') are left out: the WI is no
+    policy rule and belongs in the beslisnotitie only."""
+    parts = [part.strip() for part in str(value).split(";") if part.strip()]
+    texts = []
+    for part in parts:
+        if _NOT_IN_LETTERS.search(part):
+            continue
+        text = _VC_PARAGRAPH.sub(r"paragraaf \1 Vc", part)
+        text = _ARTICLE.sub("artikel ", text)
+        text = _LAW.sub(lambda match: f" van {LAWS[match.group(1)]}", text)
+        text = _GEZINSHERENIGINGSRICHTLIJN.sub("Gezinsherenigingsrichtlijn (Richtlijn 2003/86/EG)", text)
+        texts.append(text)
+    return lijst(list(dict.fromkeys(texts)))
+
+
 FILTERS: dict[str, Callable[..., str]] = {
     "datum": datum,
     "duur": duur,
@@ -184,4 +219,5 @@ FILTERS: dict[str, Callable[..., str]] = {
     "lijst": lijst,
     "leeftijd": leeftijd,
     "naam": naam,
+    "wet": wet,
 }

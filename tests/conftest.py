@@ -91,3 +91,9 @@ def base_spec(**changes: object) -> WorkbookSpec:
 def tables_dir(tmp_path: Path) -> Path:
     write_workbook(tmp_path, base_spec())
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands cache rule bases in the user's cache directory: tests use one of their own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))

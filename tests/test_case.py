@@ -70,7 +70,7 @@ def test_an_impossible_date_that_looks_right(tables_dir: Path) -> None:
 
 def test_missing_parts_and_duplicate_ids(tables_dir: Path) -> None:
     assert problems({"aanvraag": {}, "gezinsleden": [{"relatie": "kind"}]}, tables_dir) == [
-        "'referent' is missing",
+        "case: 'referent' is missing",
         "gezinsleden[0]: 'id' is missing",
     ]
     data = json.loads(json.dumps(GOOD))

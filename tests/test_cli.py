@@ -69,31 +69,40 @@ CASE = {
 }
 
 
-def test_check_passes_with_a_summary(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["check", str(scenario_tables(tmp_path))])
-    assert result.exit_code == 0, result.output
-    assert result.output == (
-        "1 workbooks, 12 facts, 3 tables, 9 rules, 2 calculations; scenarios: 2 passed, 0 failed\n"
+def test_check_ends_with_a_summary(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(scenario_tables(tmp_path)), "--lang", "en"])
+    assert result.exit_code == 1, result.output  # the small rule base leaves paragraphs and rules uncovered
+    assert result.output.splitlines()[-1] == (
+        "5 errors, 1 warning, 0 notes; 1 workbooks, 12 facts, 3 tables, 9 rules, 2 calculations; "
+        "scenarios: 2 passed, 0 failed; coverage: 6 of 43 paragraphs, 4 rules without a scenario"
     )
 
 
 def test_check_reports_a_failing_scenario_with_its_cell(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["check", str(scenario_tables(tmp_path, expected_sibling="inwilligen"))])
+    result = CliRunner().invoke(
+        main, ["check", str(scenario_tables(tmp_path, expected_sibling="inwilligen")), "--lang", "en"]
+    )
     assert result.exit_code == 1
-    assert result.output.splitlines() == [
-        'H2_test.xlsx, sheet "Tests", cell L4: scenario S-2, zus: expected eindoordeel = inwilligen, got afwijzen',
-        "1 workbooks, 12 facts, 3 tables, 9 rules, 2 calculations; scenarios: 1 passed, 1 failed",
+    lines = result.output.splitlines()
+    start = lines.index(
+        '    error: H2_test.xlsx, sheet "Tests", cell L4: scenario S-2, zus: expected eindoordeel = inwilligen, '
+        "got afwijzen"
+    )
+    assert lines[start + 1 : start + 4] == [
+        '      table "Broers en zussen" (H2_test.xlsx, sheet "Broers", hit policy F) sets eindoordeel:',
+        "        rule 4.1-01 (row 8) matches and decided at ouders_afgewezen = ja, relatie = kind",
+        "        rule 4.1-02 (row 9) matches, but another rule took precedence",
     ]
+    assert lines[-1].endswith("scenarios: 1 passed, 1 failed; coverage: 6 of 43 paragraphs, 4 rules without a scenario")
 
 
-def test_check_reports_workbook_problems_with_exit_code_1(tmp_path: Path) -> None:
+def test_check_reports_a_file_that_is_no_workbook_with_exit_code_2(tmp_path: Path) -> None:
     (tmp_path / "kapot.xlsx").write_text("geen excel")
     result = CliRunner().invoke(main, ["check", str(tmp_path)])
-    assert result.exit_code == 1
-    assert result.output == (
-        "Error: 1 problem in the decision tables:\n"
-        "kapot.xlsx: cannot read this file as an Excel workbook (.xlsx): File is not a zip file\n"
-    )
+    assert result.exit_code == 2
+    assert result.output == "Fout: kapot.xlsx is geen Excel-werkmap (.xlsx)\n"
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--lang", "en"])
+    assert result.output == "Error: kapot.xlsx is not an Excel workbook (.xlsx)\n"
 
 
 def test_decide_prints_json_with_the_whole_trace(tables_dir: Path, tmp_path: Path) -> None:
@@ -208,7 +217,11 @@ def test_decide_writes_a_document_and_render_reads_a_saved_decision(tables_dir: 
     assert result.exit_code == 0, result.output
     again = tmp_path / "opnieuw.md"
     result = runner.invoke(
-        main, ["render", str(saved), "--document", "beschikking", "--format", "md", "-o", str(again)]
+        main,
+        [
+            *("render", str(saved), "--tables", str(tables_dir), "--document", "beschikking"),
+            *("--format", "md", "-o", str(again)),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert letter.read_text() == again.read_text()
@@ -241,8 +254,9 @@ def test_dump_prints_a_workbook_as_text_for_diffs(tables_dir: Path) -> None:
     lines = result.output.splitlines()
     assert "== Nareistermijn" in lines
     assert (
-        "   8: 2.2-01 | vluchteling | > nareistermijn_einde + 2 weken | te_laat | §2.2; art. 29c lid 1 Vw | U heeft de "
-        "aanvraag op {{ datum_indiening|datum }} ingediend." in lines
+        "2.2-01 | status_referent: vluchteling | datum_indiening: > nareistermijn_einde + 2 weken | → termijn: te_laat"
+        " | Bron: §2.2; art. 29c lid 1 Vw | Motivering: U heeft de aanvraag op {{ datum_indiening|datum }} ingediend."
+        in lines
     )
 
 
@@ -275,9 +289,9 @@ def test_check_renders_the_motivations_of_every_scenario(tmp_path: Path) -> None
         tmp_path,
         base_spec(tables=tables, scenarios=scenarios, scenario_kinds=SCENARIO_KINDS, scenario_facts=SCENARIO_FACTS),
     )
-    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    result = CliRunner().invoke(main, ["check", str(tmp_path), "--lang", "en"])
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == (
-        'H2_test.xlsx, sheet "Tests", cell A3: scenario S-1: H2_test.xlsx, sheet "Nareistermijn", row 9: rule 2.2-02: '
-        "motivation could not be rendered: 'identiteit_aannemelijk' is undefined"
-    )
+    assert (
+        '    error: H2_test.xlsx, sheet "Tests", cell A3: scenario S-1: H2_test.xlsx, sheet "Nareistermijn", row 9: '
+        "rule 2.2-02: motivation could not be rendered: 'identiteit_aannemelijk' is undefined"
+    ) in result.output.splitlines()

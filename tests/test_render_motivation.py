@@ -106,7 +106,7 @@ def test_render_motivation_bad_value() -> None:
         render_motivation("{{ d|datum }}", {"d": "gisteren"})
 
 
-def test_with_paragraphs_renders_in_firing_order_with_merged_facts() -> None:
+def test_with_paragraphs_renders_with_merged_facts_and_keeps_firing_order_without_tabelvolgorde() -> None:
     decided = with_paragraphs(sample())
     assert decided["gezinsleden"][0]["motiveringen"] == [
         {
@@ -115,16 +115,30 @@ def test_with_paragraphs_renders_in_firing_order_with_merged_facts() -> None:
             "bron": "§2.2; art. 29c lid 1 Vw",
             "tekst": "U heeft de aanvraag op 20 augustus 2026 ingediend. Dat is 17 dagen na het einde van de "
             "nareistermijn van drie maanden (3 augustus 2026).",
+            "in_brief": True,
+            "conclusie": False,
         },
         {
             "regel": "E-01",
             "tabel": "Afwijzingsgronden",
             "bron": "§2.2; art. 29c lid 1 Vw",
             "tekst": "De overschrijding van de termijn is niet verschoonbaar.",
+            "in_brief": True,
+            "conclusie": False,
         },
     ]
     assert decided["aanvraag"]["motiveringen"] == []
     assert "motiveringen" not in sample()["gezinsleden"][0]
+
+
+def test_with_paragraphs_follows_the_toetsingsvolgorde_and_puts_the_outcome_last() -> None:
+    decision = sample()
+    first, second = decision["gezinsleden"][0]["gevuurde_regels"][:2]
+    first["tabelvolgorde"], second["tabelvolgorde"] = 20, 3  # the second rule's table comes earlier in the WI
+    assert [m["regel"] for m in with_paragraphs(decision)["gezinsleden"][0]["motiveringen"]] == ["E-01", "2.2-04"]
+    second["gezet"]["uitkomst"] = "afwijzen"  # the row that sets the final outcome concludes
+    paragraphs = with_paragraphs(decision)["gezinsleden"][0]["motiveringen"]
+    assert [(m["regel"], m["conclusie"]) for m in paragraphs] == [("2.2-04", False), ("E-01", True)]
 
 
 def test_with_paragraphs_names_the_rule_that_fails() -> None:
