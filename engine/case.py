@@ -19,7 +19,6 @@ from engine.expressions import parse_literal_value
 from engine.model import Fact, RuleBase
 from engine.types import FactType, Kind, Value
 
-
 # A note the caseworker marked for the letter (`in_brief: ja`) is kept under this prefix; the others are internal.
 LETTER_NOTE_PREFIX = "in_brief:"
 

@@ -12,12 +12,10 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
-
 from golden.goldenlib import pdf_text
 
 from engine.errors import NareisError
 from renderers.documents import DOCUMENTS, DocumentNotApplicable, applicable_documents, render_document
-
 
 SAMPLE = Path(__file__).parent.parent / "renderers" / "samples" / "decision_example.json"
 
@@ -213,7 +211,7 @@ def test_herstelverzuim_reply_term_comes_from_the_decision() -> None:
     decision = sample()
     decision["aanvraag"]["feiten"]["herstel_verzuim_reactiedatum"] = "2026-12-07"
     md = render_document(decision, "herstelverzuim", "md").decode("utf-8")
-    assert "Stuur de gegevens en documenten uiterlijk op **7 december 2026**. U heeft daarvoor twee weken de tijd." in md
+    assert "uiterlijk op **7 december 2026**. U heeft daarvoor twee weken de tijd." in md
     del decision["aanvraag"]["feiten"]["herstel_verzuim_reactiedatum"]
     with pytest.raises(NareisError, match=r"^herstel_verzuim_reactiedatum is unknown"):
         render_document(decision, "herstelverzuim", "md")
@@ -297,13 +295,6 @@ def test_unknown_document_and_format() -> None:
         render_document(sample(), "brief", "html")
     with pytest.raises(Exception, match=r'^unknown format "odt"; choose one of html, pdf, docx, md$'):
         render_document(sample(), "beschikking", "odt")
-
-
-def pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-
-    pages = PdfReader(io.BytesIO(data)).pages
-    return "\n".join(" ".join(page.extract_text().split()) for page in pages) + "\n"
 
 
 def docx_paragraphs(data: bytes) -> list[tuple[str, str]]:
