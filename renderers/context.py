@@ -24,7 +24,7 @@ HERSTEL_VERZUIM = "herstel_verzuim"
 SETTINGS = Path(__file__).parent / "briefhoofd.toml"
 # The fact H1 sets when the decision term had already expired when the herstel verzuim letter goes out (§1.3: the
 # term then does not pause). Absent: the letter keeps its sentence that the term pauses.
-TERM_EXPIRED_FACT = "beslistermijn_verstreken"
+TERM_EXPIRED_FACT = "beslistermijn_verstreken_bij_herstel_verzuim"
 DEADLINE_SUFFIXES = ("_einde", "_datum", "reactiedatum")
 ADULT_AGE = 18  # a referent under 18 on the day of the letter is a minor: the letter goes to the guardian
 

@@ -11,7 +11,7 @@ import pytest
 from engine.api import engine_for, load_rule_base
 from engine.scenarios import run_scenario
 from renderers import checks
-from renderers.checks import LetterError, check_letters
+from renderers.checks import LetterError, check_letters, wi_citations
 from renderers.environment import document_environment
 
 ROOT = Path(__file__).parent.parent
@@ -91,3 +91,12 @@ def test_ground_labels_are_plain_and_true() -> None:
     for code, text in grounds.items():
         assert "_" not in text and code.replace("_", " ") != text, code
         assert len(text.split()) <= 25, code
+
+
+def test_wi_citations_finds_a_letter_that_cites_the_wi_instead_of_the_law() -> None:
+    assert wi_citations(sample()) == []
+    decision = sample()
+    decision["gezinsleden"][0]["gevuurde_regels"][0]["motivering"] = (
+        "Aan de voorwaarden is voldaan (hoofdstuk 2 van de werkinstructie). Dat is goed."
+    )
+    assert wi_citations(decision) == ["Aan de voorwaarden is voldaan (hoofdstuk 2 van de werkinstructie)."]

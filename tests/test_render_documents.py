@@ -227,7 +227,7 @@ def test_herstelverzuim_cites_the_law_not_the_wi_and_keeps_the_pause_sentence_un
         "Vreemdelingencirculaire 2000."
     ) in md
     assert "staat de termijn waarin wij moeten beslissen stil." in md
-    decision["aanvraag"]["feiten"]["beslistermijn_verstreken"] = "ja"
+    decision["aanvraag"]["feiten"]["beslistermijn_verstreken_bij_herstel_verzuim"] = "ja"
     assert "stil." not in render_document(decision, "herstelverzuim", "md").decode("utf-8")
 
 
