@@ -182,7 +182,7 @@ def test_an_art_4_6_refusal_gives_only_its_own_basis() -> None:
     decision = with_outcomes("afwijzen_art_4_6")
     md = render_document(decision, "beschikking", "md").decode("utf-8")
     assert "Beslissing: wij wijzen de aanvraag af." in md
-    assert "Wij baseren deze beslissing op artikel 4:6 van de Algemene wet bestuursrecht." in md
+    assert "Wij baseren deze beslissing op artikel 4:6 lid 2 van de Algemene wet bestuursrecht." in md
     assert "Bent u het niet eens met deze beslissing?" in md
     assert "Wij wijzen de aanvraag af, omdat:" not in md
 
