@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta
 
 from engine.expressions import (
@@ -228,6 +229,40 @@ def _einde_termijn(datum: dt.date, duur: Duration) -> dt.date:
     return duur.add_to(datum)
 
 
+def feestdagen_atw(jaar: int) -> frozenset[dt.date]:
+    """The general holidays of art. 3 Algemene termijnenwet in a year, with Goede Vrijdag (art. 3 lid 2).
+
+    Nieuwjaarsdag, Goede Vrijdag, Tweede Paasdag, Koningsdag (27 April, 26 April when the 27th is a Sunday),
+    Bevrijdingsdag (5 May), Hemelvaartsdag, Tweede Pinksterdag, Eerste and Tweede Kerstdag. Eerste Paasdag and Eerste
+    Pinksterdag are Sundays. Days that a royal decree puts on a par for a few years (art. 3 lid 3) are not included.
+    """
+    pasen = easter(jaar)
+    koningsdag = dt.date(jaar, 4, 27)
+    if koningsdag.weekday() == 6:
+        koningsdag = dt.date(jaar, 4, 26)
+    return frozenset(
+        {
+            dt.date(jaar, 1, 1),
+            pasen - dt.timedelta(days=2),
+            pasen + dt.timedelta(days=1),
+            koningsdag,
+            dt.date(jaar, 5, 5),
+            pasen + dt.timedelta(days=39),
+            pasen + dt.timedelta(days=50),
+            dt.date(jaar, 12, 25),
+            dt.date(jaar, 12, 26),
+        }
+    )
+
+
+def _atw_einde(datum: dt.date) -> dt.date:
+    """Art. 1 lid 1 Algemene termijnenwet: a term ending on a Saturday, Sunday or general holiday ends on the next day
+    that is none of these."""
+    while datum.weekday() >= 5 or datum in feestdagen_atw(datum.year):
+        datum += dt.timedelta(days=1)
+    return datum
+
+
 def _dagen_tussen(van: dt.date, tot: dt.date) -> Decimal:
     return Decimal((tot - van).days)
 
@@ -254,6 +289,7 @@ _FUNCTIONS: dict[str, Callable[..., Value]] = {
     "leeftijd": _leeftijd,
     "einde_termijn": _einde_termijn,
     "dagen_tussen": _dagen_tussen,
+    "atw_einde": _atw_einde,
     "min": min,
     "max": max,
     "bevat": _bevat,

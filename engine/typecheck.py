@@ -49,6 +49,7 @@ FUNCTIONS = {
     "aantal": "aantal(lijst: lijst) -> getal",
     "aantal_gezinsleden": "aantal_gezinsleden(voorwaarde: ja/nee) -> getal",
     "als": "als(voorwaarde: ja/nee, dan, anders) -> dan and anders of the same type",
+    "atw_einde": "atw_einde(datum: datum) -> datum",
     "bevat": "bevat(lijst: lijst van T, waarde: T) -> ja/nee",
     "dagen_tussen": "dagen_tussen(van: datum, tot: datum) -> getal",
     "einde_termijn": "einde_termijn(datum: datum, duur: duur) -> datum",
@@ -65,6 +66,7 @@ _FIXED: dict[str, tuple[tuple[FactType, ...], FactType]] = {
     "leeftijd": ((DATUM, DATUM), GETAL),
     "einde_termijn": ((DATUM, DUUR), DATUM),
     "dagen_tussen": ((DATUM, DATUM), GETAL),
+    "atw_einde": ((DATUM,), DATUM),
 }
 _AGGREGATES = {"enig_gezinslid": JA_NEE, "elk_gezinslid": JA_NEE, "aantal_gezinsleden": GETAL}
 _ARITY = {"min": 2, "max": 2, "als": 3, "bevat": 2, "aantal": 1, "uniek": 1} | {name: 1 for name in _AGGREGATES}

@@ -71,6 +71,17 @@ def entry_matches(
         ("leeftijd(2008-06-12, 2026-06-12)", Decimal(18)),
         ("einde_termijn(2026-01-31, 3 maanden)", dt.date(2026, 4, 30)),
         ("dagen_tussen(2026-01-01, 2026-03-01)", Decimal(59)),
+        ("atw_einde(2026-11-25)", dt.date(2026, 11, 25)),
+        ("atw_einde(2026-11-28)", dt.date(2026, 11, 30)),
+        ("atw_einde(2026-11-29)", dt.date(2026, 11, 30)),
+        ("atw_einde(2026-12-25)", dt.date(2026, 12, 28)),
+        ("atw_einde(2027-03-26)", dt.date(2027, 3, 30)),
+        ("atw_einde(2027-05-05)", dt.date(2027, 5, 7)),
+        ("atw_einde(2027-05-16)", dt.date(2027, 5, 18)),
+        ("atw_einde(2025-04-26)", dt.date(2025, 4, 28)),
+        ("atw_einde(2031-04-26)", dt.date(2031, 4, 28)),
+        ("atw_einde(2027-04-27)", dt.date(2027, 4, 28)),
+        ("atw_einde(2026-12-31)", dt.date(2026, 12, 31)),
         ("dagen_tussen(2026-03-01, 2026-01-01)", Decimal(-59)),
         ("min(3, 2.5)", Decimal("2.5")),
         ("max(2026-01-01, 2025-12-31)", dt.date(2026, 1, 1)),
@@ -246,3 +257,23 @@ def test_uniek_keeps_the_first_of_repeated_values_and_numbers_scale_durations() 
     assert value("2 * 1 maand") == Duration(months=2)
     assert value("2026-01-31 + n * 1 maand") == dt.date(2026, 4, 30)
     assert value("(n / 2) * 1 maand") is None  # half a calendar month has no meaning
+
+
+def test_feestdagen_atw() -> None:
+    """Art. 3 Algemene termijnenwet for 2027 (Pasen 28 March): the exact set, Goede Vrijdag included."""
+    from engine.evaluate import feestdagen_atw
+
+    assert sorted(feestdagen_atw(2027)) == [
+        dt.date(2027, 1, 1),
+        dt.date(2027, 3, 26),
+        dt.date(2027, 3, 29),
+        dt.date(2027, 4, 27),
+        dt.date(2027, 5, 5),
+        dt.date(2027, 5, 6),
+        dt.date(2027, 5, 17),
+        dt.date(2027, 12, 25),
+        dt.date(2027, 12, 26),
+    ]
+    # Koningsdag moves to 26 April when 27 April is a Sunday (2025, 2031).
+    assert dt.date(2025, 4, 26) in feestdagen_atw(2025)
+    assert dt.date(2025, 4, 27) not in feestdagen_atw(2025)

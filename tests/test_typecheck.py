@@ -267,7 +267,7 @@ def test_boolean_expression_in_a_ja_nee_column() -> None:
         (
             "leeftijdd(geboortedatum)",
             None,
-            'unknown function "leeftijdd"; known functions: aantal, aantal_gezinsleden, als, bevat, '
+            'unknown function "leeftijdd"; known functions: aantal, aantal_gezinsleden, als, atw_einde, bevat, '
             "dagen_tussen, "
             'einde_termijn, elk_gezinslid, enig_gezinslid, leeftijd, max, min, uniek; did you mean "leeftijd"?',
             1,
