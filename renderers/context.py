@@ -221,9 +221,12 @@ def _member(entity: Mapping[str, Any]) -> dict[str, Any]:
         "losse_brief_toelichtingen": [note for note in notes if note["in_brief"] and note["feit"] not in placed],
         "toelichtingen": notes,
         "grondslagen": _legal_bases(in_letter),
-        "herstel_grondslagen": _legal_bases(
-            [paragraph for paragraph in in_letter if paragraph["regel"] in setters or paragraph["conclusie"]]
-        ),
+        "grondslag": wet([paragraph["grondslag"] for paragraph in in_letter]),
+        "herstel_bronnen": [
+            paragraph["grondslag"]
+            for paragraph in in_letter
+            if paragraph["regel"] in setters or paragraph["conclusie"]
+        ],
         "ontbrekende_feiten": list(entity["ontbrekende_feiten"]),
         "regels": [_fired(rule) for rule in rules],
         "feiten": facts,

@@ -131,3 +131,6 @@ def test_wet_writes_the_legal_basis_in_full_and_leaves_the_wi_out() -> None:
     assert wet("art. 10:31 BW") == "artikel 10:31 van het Burgerlijk Wetboek"
     assert wet("WI 2026/8") == ""
     assert wet("art. 4:6 Awb; art. 4:6 Awb") == "artikel 4:6 van de Algemene wet bestuursrecht"
+    assert wet(["§1.3; art. 4:5 Awb", "artikel 4:5 van de Algemene wet bestuursrecht", "art. 4:2 lid 2 Awb"]) == (
+        "artikel 4:5 en artikel 4:2 lid 2 van de Algemene wet bestuursrecht"
+    )
