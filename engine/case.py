@@ -62,7 +62,6 @@ def set_case_limits(limits: CaseLimits) -> None:
 def current_case_limits() -> CaseLimits:
     return _limits
 
-
 # A note the caseworker marked for the letter (`in_brief: ja`) is kept under this prefix; the others are internal.
 LETTER_NOTE_PREFIX = "in_brief:"
 

@@ -1,4 +1,4 @@
-"""The rendered HTML of a document (the one source of its wording) as plain blocks, and those blocks as Markdown or Word.
+"""A rendered document's HTML (the one source of its wording) as plain blocks, and those blocks as Markdown or Word.
 
 The HTML templates are the only place a letter's sentences live. PDF prints that HTML; Markdown and Word are made
 from the same HTML through this small block model, so a sentence is changed in one place and every format follows.
@@ -248,7 +248,7 @@ def to_markdown(blocks: Sequence[Block]) -> str:
 
 
 # Word -------------------------------------------------------------------------------------------------------------
-def to_docx(blocks: Sequence[Block], title: str) -> bytes:
+def to_docx(blocks: Sequence[Block], title: str, landscape: bool = False) -> bytes:
     """A Word document of the blocks: A4, Arial, headings kept with the next paragraph, page numbers in the footer."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -257,7 +257,11 @@ def to_docx(blocks: Sequence[Block], title: str) -> bytes:
     document = Document()
     document.core_properties.title = title
     section = document.sections[0]
-    section.page_height, section.page_width = Mm(297), Mm(210)
+    section.page_height, section.page_width = (Mm(210), Mm(297)) if landscape else (Mm(297), Mm(210))
+    if landscape:
+        from docx.enum.section import WD_ORIENT
+
+        section.orientation = WD_ORIENT.LANDSCAPE
     section.top_margin, section.bottom_margin = Mm(22), Mm(24)
     section.left_margin, section.right_margin = Mm(24), Mm(20)
     normal = document.styles["Normal"]

@@ -23,6 +23,10 @@ REQUEST = re.compile(
 )
 
 
+# A letter cites the law, never the WI (it is no policy rule): its chapters, paragraphs or name.
+WI_CITATION = re.compile(r"[^.\n]*(werkinstructie|\bWI \d{4}/\d+|hoofdstuk \d)[^.\n]*\.?", re.IGNORECASE)
+
+
 class LetterError(NareisError):
     """A letter says something its decision does not carry."""
 
@@ -66,3 +70,16 @@ def _sentence(text: str, index: int) -> str:
     start = max(text.rfind(". ", 0, index) + 2, text.rfind("\n", 0, index) + 1, 0)
     end = text.find(".", index)
     return text[start : end + 1 if end >= 0 else len(text)].strip()
+
+
+def wi_citations(decision: Mapping[str, Any]) -> list[str]:
+    """Sentences of a decision's letters that cite the WI (its name or a chapter) instead of the law.
+
+    Not yet part of check_letters: motivation texts in the workbooks still say "hoofdstuk 2 van de werkinstructie";
+    once their owners have reworded them, check_letters should fail on these too."""
+    found: list[str] = []
+    for document in applicable_documents(decision):
+        if document != "beslisnotitie":
+            text = blocks.plain_text(blocks.parse(render_html(decision, document)))
+            found.extend(match.group(0).strip() for match in WI_CITATION.finditer(text))
+    return list(dict.fromkeys(found))

@@ -24,7 +24,7 @@ HERSTEL_VERZUIM = "herstel_verzuim"
 SETTINGS = Path(__file__).parent / "briefhoofd.toml"
 # The fact H1 sets when the decision term had already expired when the herstel verzuim letter goes out (§1.3: the
 # term then does not pause). Absent: the letter keeps its sentence that the term pauses.
-TERM_EXPIRED_FACT = "beslistermijn_verstreken"
+TERM_EXPIRED_FACT = "beslistermijn_verstreken_bij_herstel_verzuim"
 DEADLINE_SUFFIXES = ("_einde", "_datum", "reactiedatum")
 ADULT_AGE = 18  # a referent under 18 on the day of the letter is a minor: the letter goes to the guardian
 
@@ -221,9 +221,12 @@ def _member(entity: Mapping[str, Any]) -> dict[str, Any]:
         "losse_brief_toelichtingen": [note for note in notes if note["in_brief"] and note["feit"] not in placed],
         "toelichtingen": notes,
         "grondslagen": _legal_bases(in_letter),
-        "herstel_grondslagen": _legal_bases(
-            [paragraph for paragraph in in_letter if paragraph["regel"] in setters or paragraph["conclusie"]]
-        ),
+        "grondslag": wet([paragraph["grondslag"] for paragraph in in_letter]),
+        "herstel_bronnen": [
+            paragraph["grondslag"]
+            for paragraph in in_letter
+            if paragraph["regel"] in setters or paragraph["conclusie"]
+        ],
         "ontbrekende_feiten": list(entity["ontbrekende_feiten"]),
         "regels": [_fired(rule) for rule in rules],
         "feiten": facts,

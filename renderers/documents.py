@@ -82,7 +82,8 @@ def render_document(decision: Mapping[str, Any], document: str, fmt: str) -> byt
     parsed = blocks.parse(html)
     if fmt == "md":
         return blocks.to_markdown(parsed).encode("utf-8")
-    return blocks.to_docx(parsed, f"{document} {decision['aanvraag']['feiten'].get('zaaknummer', '')}".strip())
+    title = f"{document} {decision['aanvraag']['feiten'].get('zaaknummer', '')}".strip()
+    return blocks.to_docx(parsed, title, landscape=document == "beslisnotitie")  # wide tables of rules
 
 
 def render_html(decision: Mapping[str, Any], document: str) -> str:

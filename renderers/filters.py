@@ -194,22 +194,32 @@ _GEZINSHERENIGINGSRICHTLIJN = re.compile(r"\bGezinsherenigingsrichtlijn\b")
 
 
 def wet(value: Any) -> str:
-    """A Bron's legal basis in plain Dutch for a letter, without WI references.
+    """One Bron's legal basis, or a list of them, in plain Dutch for a letter, without WI references.
 
-    'art. 29c lid 1 Vw; B1/3.3.2 Vc' -> 'artikel 29c lid 1 van de Vreemdelingenwet 2000 en paragraaf B1/3.3.2 van de
-    Vreemdelingencirculaire 2000'. Parts that name the WI (a '§' paragraph, 'WI 2026/8') are left out: the WI is no
+    'art. 4:5 Awb; B1/3.3.2 Vc' -> 'artikel 4:5 van de Algemene wet bestuursrecht en paragraaf B1/3.3.2 van de
+    Vreemdelingencirculaire 2000'. Articles of one law are named together ('artikel 4:5 en artikel 4:2 lid 2 van de
+    Algemene wet bestuursrecht'). Parts that name the WI (a '§' paragraph, 'WI 2026/8') are left out: the WI is no
     policy rule and belongs in the beslisnotitie only."""
-    parts = [part.strip() for part in str(value).split(";") if part.strip()]
-    texts = []
+    sources = [value] if isinstance(value, str) else list(_iterable(value))
+    parts = [part.strip() for source in sources for part in str(source).split(";") if part.strip()]
+    groups: dict[str, list[str]] = {}
     for part in parts:
         if _NOT_IN_LETTERS.search(part):
             continue
-        text = _VC_PARAGRAPH.sub(r"paragraaf \1 Vc", part)
-        text = _ARTICLE.sub("artikel ", text)
-        text = _LAW.sub(lambda match: f" van {LAWS[match.group(1)]}", text)
+        text = _ARTICLE.sub("artikel ", _VC_PARAGRAPH.sub(r"paragraaf \1 Vc", part))
         text = _GEZINSHERENIGINGSRICHTLIJN.sub("Gezinsherenigingsrichtlijn (Richtlijn 2003/86/EG)", text)
-        texts.append(text)
-    return lijst(list(dict.fromkeys(texts)))
+        written_out = [name for name in LAWS.values() if text.endswith(f" van {name}")]
+        law = _LAW.search(text)
+        if written_out:  # a Bron that already names the law in full
+            key, text = written_out[0], text[: -len(f" van {written_out[0]}")]
+        elif law and law.end() == len(text):
+            key, text = LAWS[law.group(1)], text[: law.start()]
+        else:
+            key = ""
+            text = _LAW.sub(lambda match: f" van {LAWS[match.group(1)]}", text)
+        if text not in groups.setdefault(key, []):
+            groups[key].append(text)
+    return lijst([f"{lijst(texts)} van {key}" if key else lijst(texts) for key, texts in groups.items()])
 
 
 FILTERS: dict[str, Callable[..., str]] = {

@@ -51,7 +51,8 @@ def test_every_format_of_every_document_names_every_member(example: str) -> None
     check_letters(decision)
     for document in documents:
         text = pdf_text(render_document(decision, document, "pdf"))
-        word = "\n".join(p.text for p in docx.Document(io.BytesIO(render_document(decision, document, "docx"))).paragraphs)
+        word_document = docx.Document(io.BytesIO(render_document(decision, document, "docx")))
+        word = "\n".join(paragraph.text for paragraph in word_document.paragraphs)
         members: list[Any] = decision["gezinsleden"]
         if document == "herstelverzuim":
             members = [m for m in members if m["feiten"].get("uitkomst") == "herstel_verzuim"]
@@ -74,3 +75,24 @@ EXPECTED_OUTCOMES = {
 def test_the_examples_give_the_outcomes_the_wi_requires(example: str) -> None:
     outcomes = {m["id"]: m["feiten"].get("uitkomst") for m in example_decision(example)["gezinsleden"]}
     assert outcomes == EXPECTED_OUTCOMES[example]
+
+
+def test_a_note_the_case_marks_for_the_letter_appears_there_and_the_others_do_not() -> None:
+    import yaml
+    from golden.goldenlib import EXAMPLE_DATE, ROOT
+
+    from engine.api import decide, load_rule_base
+    from engine.case import read_case
+
+    rule_base = load_rule_base(ROOT / "decision_tables")
+    data = yaml.safe_load((ROOT / "examples" / "vluchteling_gezin.yaml").read_text(encoding="utf-8"))
+    member = data["gezinsleden"][0]
+    marked = "Uw huwelijksakte is echt bevonden."
+    member["identiteit_aannemelijk"] = {"waarde": "ja", "toelichting": marked, "in_brief": True}
+    decision = decide(read_case(data, rule_base, EXAMPLE_DATE), rule_base).to_json()
+    letter = render_document(decision, "beschikking", "md").decode("utf-8")
+    assert f"> {marked}" in letter
+    assert "Toelichting van de medewerker" not in letter
+    assert "Register beëdigde tolken" not in letter  # an internal note of the same case
+    note = render_document(decision, "beslisnotitie", "md").decode("utf-8")
+    assert f"{marked}; feit: identiteit_aannemelijk |" in note

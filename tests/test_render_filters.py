@@ -116,3 +116,21 @@ def test_leeftijd() -> None:
 )
 def test_naam(value: str, expected: str) -> None:
     assert naam(value) == expected
+
+
+def test_wet_writes_the_legal_basis_in_full_and_leaves_the_wi_out() -> None:
+    from renderers.filters import wet
+
+    assert wet("art. 29c lid 1 Vw") == "artikel 29c lid 1 van de Vreemdelingenwet 2000"
+    assert wet("§1.3; art. 4:5 Awb; B1/3.3.2 Vc") == (
+        "artikel 4:5 van de Algemene wet bestuursrecht en paragraaf B1/3.3.2 van de Vreemdelingencirculaire 2000"
+    )
+    assert wet("art. 29c lid 1 en art. 29d lid 1 Vw") == (
+        "artikel 29c lid 1 en artikel 29d lid 1 van de Vreemdelingenwet 2000"
+    )
+    assert wet("art. 10:31 BW") == "artikel 10:31 van het Burgerlijk Wetboek"
+    assert wet("WI 2026/8") == ""
+    assert wet("art. 4:6 Awb; art. 4:6 Awb") == "artikel 4:6 van de Algemene wet bestuursrecht"
+    assert wet(["§1.3; art. 4:5 Awb", "artikel 4:5 van de Algemene wet bestuursrecht", "art. 4:2 lid 2 Awb"]) == (
+        "artikel 4:5 en artikel 4:2 lid 2 van de Algemene wet bestuursrecht"
+    )
