@@ -127,10 +127,13 @@ def check_directory(directory: Path, *, strict: bool = False, documents: bool = 
 
 
 def _document_check() -> Callable[[Decision], object]:
-    from renderers.documents import with_paragraphs
+    """Every scenario's letters are rendered and read back: a motivation must render with the scenario's facts, no
+    letter may carry a motivation whose Toon bij test does not hold, and no refusal may ask for documents."""
+    from renderers.checks import check_letters
 
     def render(decision: Decision) -> object:
-        return with_paragraphs(decision.to_json())
+        check_letters(decision.to_json())
+        return None
 
     return render
 
