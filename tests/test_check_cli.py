@@ -69,8 +69,10 @@ def test_an_error_exits_1_and_errors_come_before_warnings(tmp_path: Path) -> Non
     result = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "Fouten (3):",
+        "Fouten (4):",
         '  werkmap H2_test.xlsx, blad "Termijn"',
+        '    fout: werkmap H2_test.xlsx, blad "Termijn", cel A8: regels T-1 en T-3 overlappen bij '
+        "status_referent = vluchteling; hitbeleid U staat maar één passende regel toe",
         '    fout: werkmap H2_test.xlsx, blad "Termijn", cel A8: regel T-1 vuurt in geen enkel scenario; voeg een '
         "scenario toe dat haar test",
         '    fout: werkmap H2_test.xlsx, blad "Termijn", cel A10: regel T-3 vuurt in geen enkel scenario; voeg een '
@@ -79,19 +81,17 @@ def test_an_error_exits_1_and_errors_come_before_warnings(tmp_path: Path) -> Non
         '    fout: werkmap H2_test.xlsx, blad "Tests", cel A3: scenario S-1: table "Termijn" (H2_test.xlsx, sheet '
         '"Termijn"): hit policy U allows at most one matching rule, but rules T-1 (row 8) and T-3 (row 10) match, '
         'for gezinslid "kind" in case scenario S-1',
-        "Waarschuwingen (2):",
+        "Waarschuwingen (1):",
         '  werkmap H2_test.xlsx, blad "Termijn"',
-        '    waarschuwing: werkmap H2_test.xlsx, blad "Termijn", cel A8: regels T-1 en T-3 overlappen bij '
-        "status_referent = vluchteling; hitbeleid U staat maar één passende regel toe",
         '    waarschuwing: werkmap H2_test.xlsx, blad "Termijn", cel B8: geen regel test de waarde onbekend van '
         "status_referent (wel: vluchteling, subsidiair); bij status_referent = onbekend blijft uitkomst onbekend, "
         "terwijl de brieven of motiveringen het gebruiken",
-        "3 fouten, 2 waarschuwingen, 0 opmerkingen; 1 werkmappen, 3 begrippen, 1 tabellen, 3 regels, 0 berekeningen; "
+        "4 fouten, 1 waarschuwing, 0 opmerkingen; 1 werkmappen, 3 begrippen, 1 tabellen, 3 regels, 0 berekeningen; "
         "scenario's: 1 geslaagd, 1 mislukt; dekking: 43 van 43 paragrafen, 2 regels zonder scenario",
     ]
 
 
-def test_overlaps_are_warnings_for_now_and_errors_with_strict(tmp_path: Path) -> None:
+def test_an_overlap_is_an_error_also_with_strict(tmp_path: Path) -> None:
     rows = [
         ("T-1", "vluchteling", "inwilligen", "§2.2"),
         ("T-2", "subsidiair", "afwijzen", "§2.3"),
