@@ -59,7 +59,7 @@ def test_a_bad_case_in_the_middle_gets_its_own_line_and_the_rest_go_on(tmp_path:
     lines = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [line["zaak"] for line in lines] == ["cases.jsonl:1", "cases.jsonl:2", "cases.jsonl:3", "cases.jsonl:4"]
     assert "fout" not in lines[0] and "fout" not in lines[2]
-    assert lines[1]["fout"] == "The case is not valid:\n'referent' is missing\n'gezinsleden' is missing"
+    assert lines[1]["fout"] == "The case is not valid:\ncase: 'referent' is missing\ncase: 'gezinsleden' is missing"
     assert lines[3] == {
         "zaak": "cases.jsonl:4",
         "fout": "cases.jsonl:4: not a JSON object: Expecting property name enclosed in double quotes (column 2)",
