@@ -30,8 +30,10 @@ def default_limits() -> Iterator[None]:
 
 
 def check(directory: Path, *options: str) -> Result:
+    """Load the tables the way every command does. `coverage` rather than `check`: check reports load problems in
+    its own report format (exit 2 for a file that is no workbook, issue 8); the guard's message is what is tested."""
     started = time.monotonic()
-    result = CliRunner().invoke(main, [*options, "check", str(directory)])
+    result = CliRunner().invoke(main, [*options, "coverage", str(directory)])
     assert time.monotonic() - started < 10, "a hang"
     assert "Traceback" not in result.output
     return result
@@ -205,7 +207,7 @@ def test_a_declared_dimension_is_not_believed(tables_dir: Path) -> None:
     result = CliRunner().invoke(main, ["dump", str(path)])
     assert time.monotonic() - started < 10
     assert result.exit_code == 0, result.output
-    assert "== Uitkomst\n   1: Tabel | Uitkomst\n" in result.output
+    assert "== Uitkomst\nTabel: Uitkomst\n" in result.output
 
 
 def test_200000_styled_rows_are_refused_before_openpyxl_reads_them(tables_dir: Path) -> None:
@@ -275,7 +277,7 @@ def test_a_chapter_without_its_tests_sheet_does_not_pass(tmp_path: Path) -> None
     from test_cli import scenario_tables
 
     directory = scenario_tables(tmp_path)
-    assert check(directory).exit_code == 0
+    assert "Error:" not in check(directory).output  # it loads (its coverage report is not the point here)
     path = directory / BOOK
     book = openpyxl.load_workbook(path)
     del book["Tests"]
