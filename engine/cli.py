@@ -608,10 +608,8 @@ def batch(cases: Path, output: Path, tables: Path, workers: int | None, document
     if output.resolve() == cases.resolve() or cases.resolve() in output.resolve().parents:
         raise click.UsageError(f"-o {output} would overwrite the cases it reads")
     cache_dir = None if no_cache else default_cache_dir()
-    try:
-        rules = Rules.load(tables, cache_dir)
-    except WorkbookProblems as error:
-        _fail(error, EXIT_RULES)
+    # Through _rule_base like every command: the directory is scanned first (FIFOs, links, formats), so it cannot hang.
+    rules = Rules(_rule_base(tables, cache=not no_cache))
     count = workers or os.cpu_count() or 1
     # The one place that reads the clock: the default decision date, recorded in each decision.
     today = dt.date.today()
