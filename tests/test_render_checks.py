@@ -100,3 +100,30 @@ def test_wi_citations_finds_a_letter_that_cites_the_wi_instead_of_the_law() -> N
         "Aan de voorwaarden is voldaan (hoofdstuk 2 van de werkinstructie). Dat is goed."
     )
     assert wi_citations(decision) == ["Aan de voorwaarden is voldaan (hoofdstuk 2 van de werkinstructie)."]
+
+
+@pytest.mark.parametrize(
+    ("motivation", "sentence"),
+    [
+        ("Dat volgt uit WI 2026/11. Wij wijzen de aanvraag af.", "Dat volgt uit WI 2026/11."),
+        ("Zo staat het in paragraaf 3.2. Wij wijzen de aanvraag af.", "Zo staat het in paragraaf 3.2."),
+        ("De nareistermijn is verstreken (§2.2).", "De nareistermijn is verstreken (§2.2)."),
+        ("Regel 2.2-04 is toegepast.", "Regel 2.2-04 is toegepast."),
+    ],
+)
+def test_a_letter_that_cites_the_wi_fails_the_letter_check(motivation: str, sentence: str) -> None:
+    decision = sample()
+    decision["gezinsleden"][0]["gevuurde_regels"][0]["motivering"] = motivation
+    with pytest.raises(LetterError) as raised:
+        check_letters(decision)
+    assert str(raised.value) == f'beschikking: the letter cites the WI instead of the law: "{sentence}"'
+
+
+def test_a_letter_may_cite_a_paragraph_of_the_vreemdelingencirculaire() -> None:
+    decision = sample()
+    decision["gezinsleden"][0]["gevuurde_regels"][0]["motivering"] = (
+        "Wij baseren dit op paragraaf C5/1.2 van de Vreemdelingencirculaire 2000 "
+        "en artikel 29c van de Vreemdelingenwet 2000."
+    )
+    check_letters(decision)
+    assert wi_citations(decision) == []
