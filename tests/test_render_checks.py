@@ -127,3 +127,23 @@ def test_a_letter_may_cite_a_paragraph_of_the_vreemdelingencirculaire() -> None:
     )
     check_letters(decision)
     assert wi_citations(decision) == []
+
+
+def test_nareis_check_reports_a_scenario_whose_letter_cites_the_wi(rule_base: Any) -> None:
+    """The same check_letters runs for every scenario in `nareis check` (engine.check._document_check)."""
+    engine = engine_for(rule_base)
+    scenario = next(s for s in rule_base.scenarios if s.scenario_id == "S1.3-02")
+
+    def cite_the_wi(decision: Any) -> None:
+        data = decision.to_json()
+        for member in data["gezinsleden"]:
+            for rule in member["gevuurde_regels"]:
+                if rule["regel"] == "1.3-40":
+                    rule["motivering"] = "Zo staat het in paragraaf 3.2 van WI 2026/11."
+        check_letters(data)
+
+    result = run_scenario(scenario, engine, cite_the_wi)
+    assert [failure.text.nl for failure in result.failure_details] == [
+        "scenario S1.3-02: beschikking: the letter cites the WI instead of the law: "
+        '"Zo staat het in paragraaf 3.2 van WI 2026/11."'
+    ]
