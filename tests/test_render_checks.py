@@ -30,7 +30,7 @@ def rule_base() -> Any:
 
 def test_every_scenario_letter_passes_the_letter_checks(rule_base: Any) -> None:
     engine = engine_for(rule_base)
-    failures = []
+    failures: list[str] = []
     for scenario in rule_base.scenarios:
         result = run_scenario(scenario, engine, lambda decision: check_letters(decision.to_json()))
         failures.extend(failure for failure in result.failures if "expected" not in failure)
