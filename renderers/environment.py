@@ -26,9 +26,12 @@ from renderers.filters import FILTERS
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-# Characters that would change the meaning of Markdown text (emphasis, links, code, tables, HTML).
-# An underscore is left alone: inside a word (fact names) it is not emphasis.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>|&#])")
+# Characters that would change the meaning of Markdown text (emphasis, links, code, tables, HTML, strikethrough),
+# an underscore at the edge of a word (inside a word, as in fact names, it is not emphasis), and what makes a bare
+# link ("https://", "www.").
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>|&#~])|(?<!\w)_|_(?!\w)|:(?=//)|(?<=\b[wW]{3})\.")
+# What makes a line a list item, a setext heading or a rule when it starts the line: escaped where a value starts.
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([-+](?=\s|$)|=+(?=\s*$)|-+(?=\s*$)|\d+(?=[.)](?:\s|$)))")
 # What a trace reference (rule id, WI paragraph, fact name) may hold: safe in HTML attributes and comments.
 _TRACE_UNSAFE = re.compile(r"[^\w.§:;,/ -]|-(?=-)")
 
@@ -106,7 +109,13 @@ def markdown_escape(value: Any) -> Any:
     """Backslash-escape Markdown's special characters in a value (Markup from a template is left alone)."""
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", value)
+    escaped = _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(0), value)
+    return _MARKDOWN_LINE_START.sub(_escape_line_start, escaped)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    lead, mark = match.group(1), match.group(2)
+    return f"{lead}{mark}\\" if mark[0].isdigit() else f"{lead}\\{mark}"
 
 
 def trace(value: Any) -> Markup:
