@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Mapping
 from typing import Any
 
-from engine.errors import NareisError
+from engine.errors import EXIT_CASE, NareisError
 from renderers import blocks
 from renderers.context import FINAL_OUTCOMES, HERSTEL_VERZUIM, document_context, with_paragraphs
 from renderers.environment import TEMPLATES, document_environment
@@ -34,8 +34,10 @@ ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 __all__ = [
     "DOCUMENTS",
     "FORMATS",
+    "DecisionError",
     "DocumentNotApplicable",
     "applicable_documents",
+    "check_decision",
     "render_document",
     "render_html",
     "with_paragraphs",
@@ -44,6 +46,121 @@ __all__ = [
 
 class DocumentNotApplicable(NareisError):
     """The outcome does not call for this document (a beschikking while every member awaits herstel)."""
+
+
+class DecisionError(NareisError):
+    """The decision given to the renderer does not have the shape a decision of nareis has (a hand-edited file);
+    the message names the place in it, as a JSON path."""
+
+    exit_code = EXIT_CASE
+
+
+_VALUE: dict[str, Any] = {"type": ["string", "number", "boolean", "array", "null"]}
+_TEXT = {"type": "string"}
+_FIRED_RULE = {
+    "type": "object",
+    "required": ["volgorde", "tabel", "regel", "werkboek", "blad", "rij", "bron", "gematcht", "gezet", "motivering"],
+    "properties": {
+        "volgorde": {"type": "integer"},
+        "tabel": _TEXT,
+        "regel": _TEXT,
+        "werkboek": _TEXT,
+        "blad": _TEXT,
+        "rij": {"type": "integer"},
+        "bron": _TEXT,
+        "gematcht": {"type": "object", "additionalProperties": _VALUE},
+        "gezet": {"type": "object", "additionalProperties": _VALUE},
+        "motivering": _TEXT,
+        "annotatie": _TEXT,
+        "tabelvolgorde": {"type": "integer"},
+        "in_brief": {"type": "boolean"},
+    },
+}
+_CALCULATION = {
+    "type": "object",
+    "required": ["feit", "waarde", "formule", "bron", "werkboek", "blad", "rij"],
+    "properties": {
+        "feit": _TEXT,
+        "waarde": _VALUE,
+        "formule": _TEXT,
+        "bron": _TEXT,
+        "werkboek": _TEXT,
+        "blad": _TEXT,
+        "rij": {"type": "integer"},
+    },
+}
+# Facts the documents print as they are: text, whatever the glossary says (a name is never a number).
+_PRINTED_TEXT = ("naam", "naam_referent", "adres_referent", "zaaknummer", "ambassade")
+_ENTITY = {
+    "type": "object",
+    "required": ["id", "feiten", "toelichtingen", "gevuurde_regels", "berekeningen", "ontbrekende_feiten"],
+    "properties": {
+        "id": _TEXT,
+        "feiten": {
+            "type": "object",
+            "properties": {name: _TEXT for name in _PRINTED_TEXT},
+            "additionalProperties": _VALUE,
+        },
+        "toelichtingen": {"type": "object", "additionalProperties": _TEXT},
+        "gevuurde_regels": {"type": "array", "items": _FIRED_RULE},
+        "berekeningen": {"type": "array", "items": _CALCULATION},
+        "ontbrekende_feiten": {"type": "array", "items": _TEXT},
+    },
+}
+DECISION_SCHEMA = {
+    "type": "object",
+    "required": ["beslisdatum", "tabellen_hash", "aanvraag", "referent", "gezinsleden"],
+    "properties": {
+        "beslisdatum": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        "tabellen_hash": _TEXT,
+        "aanvraag": _ENTITY,
+        "referent": _ENTITY,
+        "gezinsleden": {"type": "array", "items": _ENTITY},
+    },
+}
+_TYPE_WORDS = {
+    "string": "tekst",
+    "integer": "een geheel getal",
+    "number": "een getal",
+    "boolean": "true of false",
+    "array": "een lijst",
+    "object": "een object",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _decision_validator() -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(DECISION_SCHEMA)
+
+
+def check_decision(decision: Any) -> None:
+    """Raise DecisionError, naming each place (up to ten), when `decision` lacks what the documents read."""
+    errors = sorted(_decision_validator().iter_errors(decision), key=lambda error: _json_path(error.absolute_path))
+    if errors:
+        lines: list[str] = [f"{_json_path(error.absolute_path)}: {_dutch(error)}" for error in errors[:10]]
+        more = f" (en nog {len(errors) - 10})" if len(errors) > 10 else ""
+        raise DecisionError("de beslissing kan geen document worden" + more + ":\n" + "\n".join(lines))
+
+
+def _json_path(path: Any) -> str:
+    text = "beslissing"
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def _dutch(error: Any) -> str:
+    if error.validator == "required":
+        named = re.match(r"'(.+)' is a required property$", str(error.message))
+        return f"{named.group(1) if named else error.message} ontbreekt"
+    if error.validator == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return "moet " + " of ".join(_TYPE_WORDS.get(str(kind), str(kind)) for kind in wanted) + " zijn"
+    if error.validator == "pattern":
+        return "moet een datum JJJJ-MM-DD zijn"
+    return str(error.message)
 
 
 def _outcomes(decision: Mapping[str, Any]) -> list[str]:
@@ -88,7 +205,21 @@ def render_document(decision: Mapping[str, Any], document: str, fmt: str) -> byt
         raise NareisError(f'unknown document "{document}"; choose one of {", ".join(DOCUMENTS)}')
     if fmt not in FORMATS:
         raise NareisError(f'unknown format "{fmt}"; choose one of {", ".join(FORMATS)}')
-    html = render_html(decision, document)
+    check_decision(decision)
+    try:
+        return _render(decision, document, fmt)
+    except NareisError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError, ArithmeticError) as error:
+        # The shape was checked above; what is left is a fact value the templates cannot print (a hand-edited file).
+        raise DecisionError(
+            f"de beslissing kan geen {document} ({fmt}) worden: {type(error).__name__}: {error}; maak de beslissing "
+            "opnieuw met nareis decide"
+        ) from error
+
+
+def _render(decision: Mapping[str, Any], document: str, fmt: str) -> bytes:
+    html = render_html(decision, document, full_trace=fmt == "html")
     if fmt == "html":
         return html.encode("utf-8")
     moment = _document_moment(decision)
@@ -102,11 +233,17 @@ def render_document(decision: Mapping[str, Any], document: str, fmt: str) -> byt
     return fixed_docx(docx, moment)
 
 
-def render_html(decision: Mapping[str, Any], document: str) -> str:
-    """The HTML of one document: the one source of its wording."""
+def render_html(decision: Mapping[str, Any], document: str, full_trace: bool = True) -> str:
+    """The HTML of one document: the one source of its wording.
+
+    The beslisnotitie ends in an appendix with the trace of the decision: with `full_trace` every fired rule with
+    what it read and set and where it stands (the HTML document), without it only the rule ids in firing order
+    (PDF, Word and Markdown, so that the printed note is as long as its content)."""
     check_applicable(decision, document)
     template = document_environment("html").get_template(f"{document}.html.j2")
-    html = neutralise(template.render(document_context(decision)))
+    context = document_context(decision)
+    context["volledig_spoor"] = full_trace
+    html = neutralise(template.render(context))
     if len(html) > MAX_HTML_CHARS:
         raise NareisError(
             f"het document {document} wordt {len(html):,} tekens lang, meer dan de grens van "
