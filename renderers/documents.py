@@ -245,9 +245,10 @@ def render_html(decision: Mapping[str, Any], document: str, full_trace: bool = T
     context["volledig_spoor"] = full_trace
     html = neutralise(template.render(context))
     if len(html) > MAX_HTML_CHARS:
+        size, bound = (f"{number:,}".replace(",", ".") for number in (len(html), MAX_HTML_CHARS))
         raise NareisError(
-            f"het document {document} wordt {len(html):,} tekens lang, meer dan de grens van "
-            f"{MAX_HTML_CHARS:,}: controleer de motiveringen en de feiten van de zaak".replace(",", ".")
+            f"het document {document} wordt {size} tekens lang, meer dan de grens van {bound}: controleer de "
+            "motiveringen en de feiten van de zaak"
         )
     return html
 

@@ -269,3 +269,17 @@ def test_markdown_escapes_a_caseworker_note_in_the_beslisnotitie() -> None:
     md = markdown_of("Ali", "Straat 1, 1234 AB Utrecht", MARKUP_NAME, "beslisnotitie")
     assert "<img" not in md.replace(r"\<img", "")
     assert ESCAPED_NAME in md
+
+
+def test_a_document_beyond_the_size_bound_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.errors import NareisError
+    from renderers import documents
+
+    monkeypatch.setattr(documents, "MAX_HTML_CHARS", 1000)
+    with pytest.raises(NareisError) as caught:
+        render_document(sample(), "beschikking", "pdf")
+    assert re.fullmatch(
+        r"het document beschikking wordt \d+\.\d{3} tekens lang, meer dan de grens van 1\.000: "
+        r"controleer de motiveringen en de feiten van de zaak",
+        caught.value.message,
+    ), caught.value.message
