@@ -15,7 +15,8 @@ import pytest
 from golden.goldenlib import pdf_text
 
 from engine.errors import NareisError
-from renderers.documents import DOCUMENTS, DocumentNotApplicable, applicable_documents, render_document
+from renderers import blocks
+from renderers.documents import DOCUMENTS, DocumentNotApplicable, applicable_documents, render_document, render_html
 
 SAMPLE = Path(__file__).parent.parent / "renderers" / "samples" / "decision_example.json"
 
@@ -327,15 +328,18 @@ def test_docx_has_page_numbers_and_keeps_headings_with_the_next_paragraph() -> N
     assert all(document.styles[f"Heading {level}"].paragraph_format.keep_with_next for level in (1, 2, 3))
     with zipfile.ZipFile(io.BytesIO(render_document(sample(), "beslisnotitie", "docx"))) as archive:
         xml = archive.read("word/document.xml")
-    assert b"<w:noWrap/>" in xml and b"<w:tblHeader/>" in xml
+    assert b"<w:tblHeader/>" in xml
+    # the full trace (in the HTML note only) keeps its rule ids on one line in Word too
+    full = blocks.to_docx(blocks.parse(render_html(sample(), "beslisnotitie", full_trace=True)), "t", landscape=True)
+    with zipfile.ZipFile(io.BytesIO(full)) as archive:
+        assert b"<w:noWrap/>" in archive.read("word/document.xml")
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_word_and_pdf_carry_the_same_text_as_the_html(document: str) -> None:
-    from renderers import blocks
-
     decision = sample()
-    expected = blocks.plain_text(blocks.parse(render_document(decision, document, "html").decode("utf-8")))
+    # the printed note carries the trace as rule ids; the HTML document has it in full
+    expected = blocks.plain_text(blocks.parse(render_html(decision, document, full_trace=False)))
     import docx
 
     word = docx.Document(io.BytesIO(render_document(decision, document, "docx")))
@@ -381,6 +385,10 @@ def test_docx_herstelverzuim_and_note() -> None:
 
     note = docx.Document(io.BytesIO(render_document(sample(), "beslisnotitie", "docx")))
     rows = [[cell.text for cell in row.cells] for table in note.tables for row in table.rows]
+    assert "S. Tesfay (echtgenote), 3 regels: 2.2-04, E-01, E-20" in [p.text for p in note.paragraphs]
+    full = blocks.to_docx(blocks.parse(render_html(sample(), "beslisnotitie", full_trace=True)), "t", landscape=True)
+    full_tables = docx.Document(io.BytesIO(full)).tables
+    full_rows = [[cell.text for cell in row.cells] for table in full_tables for row in table.rows]
     assert [
         "1",
         "2.2-04",
@@ -389,7 +397,7 @@ def test_docx_herstelverzuim_and_note() -> None:
         "§2.2; art. 29c lid 1 Vw",
         "datum_indiening = 2026-08-20\nstatus_referent = vluchteling",
         "grond_nareistermijn = ja",
-    ] in rows
+    ] in full_rows
     assert [
         "echtgenote",
         "S. Tesfay",

@@ -13,8 +13,9 @@ import docx
 import pytest
 from golden.goldenlib import GOLDEN, example_decision, example_names, golden_files, normalise, pdf_text
 
+from renderers import blocks
 from renderers.checks import check_letters
-from renderers.documents import applicable_documents, render_document
+from renderers.documents import applicable_documents, render_document, render_html
 
 EXAMPLES = example_names()
 
@@ -34,7 +35,11 @@ def test_every_golden_file_matches() -> None:
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_the_beslisnotitie_names_the_tables_hash_and_every_fired_row(example: str) -> None:
     decision = example_decision(example)
-    note = render_document(decision, "beslisnotitie", "md").decode("utf-8")
+    # the full trace is in the HTML note (here read as Markdown); the printed note lists the rule ids
+    printed = render_document(decision, "beslisnotitie", "md").decode("utf-8")
+    for member in decision["gezinsleden"]:
+        assert ", ".join(rule["regel"] for rule in member["gevuurde_regels"]) in printed
+    note = blocks.to_markdown(blocks.parse(render_html(decision, "beslisnotitie", full_trace=True)))
     assert f"| Beslistabellen | {decision['tabellen_hash']} |" in note
     for entity in [decision["aanvraag"], decision["referent"], *decision["gezinsleden"]]:
         for rule in entity["gevuurde_regels"]:
