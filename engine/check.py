@@ -17,6 +17,7 @@ from engine.errors import Location, WorkbookProblems
 from engine.findings import ERROR, NOTE, WARNING, Finding
 from engine.loader import workbook_paths
 from engine.model import RuleBase
+from engine.optional_facts import find_motivation_gaps
 from engine.scenarios import ScenarioResult, run_scenario
 from engine.trace import Decision
 from engine.verify import citation_findings, usage_findings
@@ -85,6 +86,9 @@ def check_directory(directory: Path, *, strict: bool = False, documents: bool = 
     ]
     findings += usage_findings(rule_base, used)
     findings += citation_findings(rule_base)
+    findings += untested_workbooks(rule_base)
+    if documents:
+        findings += motivation_gap_findings(rule_base)
     seconds["analysis"] = time.process_time() - start
 
     start = time.process_time()
@@ -126,6 +130,35 @@ def check_directory(directory: Path, *, strict: bool = False, documents: bool = 
     return CheckResult(rule_base, findings, results, paragraphs, unfired, seconds)
 
 
+def untested_workbooks(rule_base: RuleBase) -> list[Finding]:
+    """A workbook with decision tables but no scenarios (its Tests sheet deleted or emptied) must not pass unseen."""
+    tested = {scenario.location.workbook for scenario in rule_base.scenarios}
+    untested = sorted({table.workbook for table in rule_base.tables} - tested)
+    return [Finding("no_scenarios", ERROR, Location(workbook), {"workbook": workbook}) for workbook in untested]
+
+
+def motivation_gap_findings(rule_base: RuleBase) -> list[Finding]:
+    """A warning per row and fact: the motivation prints a fact that may be unknown when the row fires (a valid
+    case would get no letter). Scenarios cannot show it, since every scenario gives the facts it prints."""
+    from jinja2 import meta
+
+    from renderers.environment import MOTIVATION_ENV, render_motivation
+
+    def printed(text: str) -> set[str]:
+        return set(meta.find_undeclared_variables(MOTIVATION_ENV.parse(text)))
+
+    return [
+        Finding(
+            "optional_fact_printed" if gap.is_input else "unknown_fact_printed",
+            WARNING,
+            gap.location,
+            {"rule": gap.rule_id, "fact": gap.fact},
+            rules=(gap.rule_id,),
+        )
+        for gap in find_motivation_gaps(rule_base, render_motivation, printed)
+    ]
+
+
 def _document_check() -> Callable[[Decision], object]:
     """Every scenario's letters are rendered and read back: a motivation must render with the scenario's facts, no
     letter may carry a motivation whose Toon bij test does not hold, and no refusal may ask for documents."""
@@ -149,4 +182,13 @@ def documents_use() -> frozenset[str]:
     return frozenset(names)
 
 
-__all__ = ["NOTE", "PROVISIONAL_WARNINGS", "CheckResult", "UnusableInput", "check_directory", "documents_use"]
+__all__ = [
+    "NOTE",
+    "PROVISIONAL_WARNINGS",
+    "CheckResult",
+    "UnusableInput",
+    "check_directory",
+    "documents_use",
+    "motivation_gap_findings",
+    "untested_workbooks",
+]

@@ -319,7 +319,7 @@ def h2_spec(
 def analysis_lines(tmp_path: Path, spec: WorkbookSpec) -> list[str]:
     write_workbook(tmp_path, spec)
     result = check_directory(tmp_path, documents=False)
-    kinds = ("unfired_rule", "uncovered_paragraph", "unused_input", "unused_derived")
+    kinds = ("unfired_rule", "uncovered_paragraph", "unused_input", "unused_derived", "no_scenarios")
     return [f"{location_text(f.location)}: {message(f)}" for f in result.findings if f.kind not in kinds]
 
 

@@ -239,3 +239,22 @@ def test_a_two_rule_any_table_that_disagrees_fails_at_run_time(tmp_path: Path) -
         'when they set the same outputs, but rules 2.2-01 (row 8) and 2.2-02 (row 9) match, for gezinslid "kind" in '
         "case zaak"
     )
+
+
+def test_an_aanvraag_table_that_sets_a_member_fact(tmp_path: Path) -> None:
+    extra = TableSpec(
+        "Zaak",
+        entity="aanvraag",
+        kinds=("Invoer", "Uitvoer", "Bron"),
+        facts=("status_referent", "lidoordeel", ""),
+        rows=[("Z-1", "vluchteling", "ja", "§2.5")],
+    )
+    found = problems(
+        tmp_path,
+        glossary=glossary_with(("lidoordeel", "gezinslid", "ja/nee", "", "", "afgeleid")),
+        tables=[*TABLES, extra],
+    )
+    assert found == [
+        'H2_test.xlsx, sheet "Zaak", cell B1: lidoordeel belongs to the gezinslid; a table with Entiteit aanvraag '
+        "cannot set it"
+    ]
