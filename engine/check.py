@@ -13,7 +13,7 @@ from pathlib import Path
 from engine.analysis import analyse
 from engine.api import engine_for, load_rule_base
 from engine.coverage import ParagraphCoverage, paragraph_coverage, unfired_rules
-from engine.errors import Location, WorkbookProblems
+from engine.errors import Location, WorkbookError, WorkbookProblems
 from engine.findings import ERROR, NOTE, WARNING, Finding
 from engine.loader import workbook_paths
 from engine.model import RuleBase
@@ -21,6 +21,7 @@ from engine.optional_facts import find_motivation_gaps
 from engine.scenarios import ScenarioResult, run_scenario
 from engine.trace import Decision
 from engine.verify import citation_findings, usage_findings
+from engine.workbook import Workbook, read_workbook
 
 # Kinds that may be reported as warnings for a while, when the analysis learns a new kind of finding that the
 # workbooks still have; --strict reports them as errors. Empty: an overlap is an error (the 24 U overlaps of H2
@@ -79,11 +80,13 @@ def check_directory(directory: Path, *, strict: bool = False, documents: bool = 
 
     start = time.process_time()
     used = documents_use()
+    complete, complete_findings = completeness(directory, rule_base)
     findings = [
         f.with_severity(WARNING) if f.kind in PROVISIONAL_WARNINGS and not strict else f
-        for report in analyse(rule_base, used)
+        for report in analyse(rule_base, used, complete)
         for f in report.findings
     ]
+    findings += complete_findings
     findings += usage_findings(rule_base, used)
     findings += citation_findings(rule_base)
     findings += untested_workbooks(rule_base)
@@ -128,6 +131,34 @@ def check_directory(directory: Path, *, strict: bool = False, documents: bool = 
     if strict:
         findings = [f.with_severity(ERROR) if f.severity == WARNING else f for f in findings]
     return CheckResult(rule_base, findings, results, paragraphs, unfired, seconds)
+
+
+def completeness(directory: Path, rule_base: RuleBase) -> tuple[dict[str, bool], list[Finding]]:
+    """Each table's `Volledig` key above its Regel row (ja: it covers every input, nee: gaps are intended), read
+    from the workbooks' grids (the loader checks the keys it knows and lets this one through)."""
+    marks: dict[str, bool] = {}
+    findings: list[Finding] = []
+    grids: dict[str, Workbook | None] = {}
+    for table in rule_base.tables:
+        if table.workbook not in grids:
+            try:
+                grids[table.workbook] = read_workbook(directory / table.workbook)
+            except WorkbookError:
+                grids[table.workbook] = None  # it loaded a moment ago; changed since: the next check reads it
+        grid = grids[table.workbook]
+        sheet = next((s for s in grid.sheets if s.name == table.sheet), None) if grid is not None else None
+        if sheet is None:
+            continue
+        for row in sorted(sheet.rows):
+            if sheet.text(row, 1) == "Regel":
+                break
+            if sheet.text(row, 1) == "Volledig":
+                value = sheet.text(row, 2)
+                if value.lower() in ("ja", "nee"):
+                    marks[table.name] = value.lower() == "ja"
+                else:
+                    findings.append(Finding("bad_complete", ERROR, sheet.location(row, 2), {"value": value}))
+    return marks, findings
 
 
 def untested_workbooks(rule_base: RuleBase) -> list[Finding]:
@@ -188,6 +219,7 @@ __all__ = [
     "CheckResult",
     "UnusableInput",
     "check_directory",
+    "completeness",
     "documents_use",
     "motivation_gap_findings",
     "untested_workbooks",

@@ -59,6 +59,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no rule tests the value {value} of {fact} (tested: {tested}); at {example}, {outputs} stays unknown, "
         "while {needed_en}",
     ),
+    "incomplete": (
+        "de tabel is volledig verklaard (Volledig: ja), maar geen regel past bij {example}: onvolledig; dan blijft "
+        "{outputs} onbekend",
+        "the table is marked complete (Volledig: ja), but no rule matches at {example}: incomplete; {outputs_en} "
+        "then stays unknown",
+    ),
+    "incomplete_value": (
+        "de tabel is volledig verklaard (Volledig: ja), maar geen regel test de waarde {value} van {fact} (wel: "
+        "{tested}): onvolledig bij {example}",
+        "the table is marked complete (Volledig: ja), but no rule tests the value {value} of {fact} (tested: "
+        "{tested}): incomplete at {example}",
+    ),
+    "bad_complete": (
+        'Volledig is "ja" (de tabel dekt elke invoer) of "nee" (ontbrekende gevallen zijn bedoeld), niet "{value}"',
+        'Volledig is "ja" (the table covers every input) or "nee" (missing cases are intended), not "{value}"',
+    ),
     "duplicate": (
         "regel {second} is gelijk aan regel {first}: dezelfde voorwaarden en dezelfde uitkomst",
         "rule {second} is the same as rule {first}: the same conditions and the same outputs",
