@@ -72,7 +72,7 @@ def check_directory(directory: Path, *, strict: bool = False, documents: bool = 
         rule_base = load_rule_base(directory)
     except WorkbookProblems as problems:
         findings = [
-            Finding("load", ERROR, p.location or Location(), {"nl": p.message, "en": p.message})
+            Finding("load", ERROR, p.location or Location(), {"nl": p.text("nl"), "en": p.message})
             for p in problems.problems
         ]
         return CheckResult(None, findings, seconds={"load": time.process_time() - start})
