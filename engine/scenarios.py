@@ -108,7 +108,14 @@ def run_scenario(
             check_documents(decision)
         except NareisError as error:
             failures.append(
-                ScenarioFailure(sid, scenario.location, Text(f"scenario {sid}: {error}", f"scenario {sid}: {error}"))
+                ScenarioFailure(
+                    sid,
+                    scenario.location,
+                    # The renderers' messages are English; the Dutch line says what failed and quotes them.
+                    Text(
+                        f"scenario {sid}: de brieven van dit scenario kloppen niet: {error}", f"scenario {sid}: {error}"
+                    ),
+                )
             )
     fired = tuple(rule.rule_id for entity in (decision.aanvraag, *decision.gezinsleden) for rule in entity.fired)
     return ScenarioResult(scenario, tuple(failures), fired)

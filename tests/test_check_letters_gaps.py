@@ -124,3 +124,26 @@ def test_a_chapter_whose_tests_sheet_was_deleted_fails_check(tmp_path: Path) -> 
         "    error: H2_test.xlsx: this workbook has decision tables but no scenarios: its Tests sheet is missing or "
         "empty, and every chapter must be tested"
     )
+
+
+def test_a_scenario_whose_letter_cannot_be_made_says_so_in_dutch(tmp_path: Path) -> None:
+    spec = sound_spec()
+    table = spec.tables[0]
+    spec.tables = [
+        dataclasses.replace(
+            table,
+            kinds=(*table.kinds, "Motivering"),
+            facts=(*table.facts, ""),
+            rows=[(*table.rows[0], "Gezin van {{ naam_referent }}."), (*table.rows[1], "")],
+        )
+    ]
+    spec.glossary = [*spec.glossary, ("naam_referent", "referent", "tekst", "", "Naam", "invoer")]
+    write_workbook(tmp_path, spec)
+    lines = CliRunner().invoke(main, ["check", str(tmp_path)]).output.splitlines()
+    assert lines[:3] == [
+        "Fouten (1):",
+        '  werkmap H2_test.xlsx, blad "Tests"',
+        '    fout: werkmap H2_test.xlsx, blad "Tests", cel A3: scenario S-1: de brieven van dit scenario kloppen niet: '
+        "H2_test.xlsx, sheet \"Termijn\", row 8: rule T-1: motivation could not be rendered: 'naam_referent' is "
+        "undefined",
+    ]
