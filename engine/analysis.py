@@ -457,11 +457,16 @@ def value_text(domain: Domain, value: object) -> str:
     return literal_text(real, domain.fact_kind)
 
 
-def box_example(columns: Sequence[Column], box: Box, *, skip_free: bool = True) -> tuple[tuple[str, str], ...]:
-    """An input in the box: one value per constrained column (a column any value fits is left out)."""
+def box_example(
+    columns: Sequence[Column], box: Box, *, skip_free: bool = True, known_is_free: bool = True
+) -> tuple[tuple[str, str], ...]:
+    """An input in the box: one value per constrained column (a column any value fits is left out).
+
+    With `known_is_free` (gaps, where every fact is known by definition) a column that takes any known value is
+    left out too; an overlap's example must show one (`ja, nee` does not match an unknown fact, `-` does)."""
     shown = []
     for column, part in zip(columns, box, strict=True):
-        if skip_free and (part.is_everything() or part.is_everything(unknown=False)):
+        if skip_free and (part.is_everything() or (known_is_free and part.is_everything(unknown=False))):
             continue
         shown.append((column.fact, value_text(column.domain, part.example())))
     return tuple(shown)
@@ -579,7 +584,7 @@ def analyse_table(table: DecisionTable, domains: FactDomains, needs: Needs) -> T
                 box_i, box_j = boxes[i], boxes[j]
                 assert box_i is not None and box_j is not None
                 meet = tuple(a.intersection(b) for a, b in zip(box_i, box_j, strict=True))
-                example = box_example(columns, meet)
+                example = box_example(columns, meet, known_is_free=False)
                 ids = {"first": rules[i].rule_id, "second": rules[j].rule_id}
                 if policy is HitPolicy.UNIQUE:
                     report.findings.append(
