@@ -457,11 +457,16 @@ def value_text(domain: Domain, value: object) -> str:
     return literal_text(real, domain.fact_kind)
 
 
-def box_example(columns: Sequence[Column], box: Box, *, skip_free: bool = True) -> tuple[tuple[str, str], ...]:
-    """An input in the box: one value per constrained column (a column any value fits is left out)."""
+def box_example(
+    columns: Sequence[Column], box: Box, *, skip_free: bool = True, known_is_free: bool = True
+) -> tuple[tuple[str, str], ...]:
+    """An input in the box: one value per constrained column (a column any value fits is left out).
+
+    With `known_is_free` (gaps, where every fact is known by definition) a column that takes any known value is
+    left out too; an overlap's example must show one (`ja, nee` does not match an unknown fact, `-` does)."""
     shown = []
     for column, part in zip(columns, box, strict=True):
-        if skip_free and (part.is_everything() or part.is_everything(unknown=False)):
+        if skip_free and (part.is_everything() or (known_is_free and part.is_everything(unknown=False))):
             continue
         shown.append((column.fact, value_text(column.domain, part.example())))
     return tuple(shown)
@@ -579,7 +584,7 @@ def analyse_table(table: DecisionTable, domains: FactDomains, needs: Needs) -> T
                 box_i, box_j = boxes[i], boxes[j]
                 assert box_i is not None and box_j is not None
                 meet = tuple(a.intersection(b) for a, b in zip(box_i, box_j, strict=True))
-                example = box_example(columns, meet)
+                example = box_example(columns, meet, known_is_free=False)
                 ids = {"first": rules[i].rule_id, "second": rules[j].rule_id}
                 if policy is HitPolicy.UNIQUE:
                     report.findings.append(
@@ -734,9 +739,15 @@ class Needs:
     columns: dict[str, list[Column] | None]
     used_elsewhere: frozenset[str]  # facts documents and motivations use
     inputs: dict[str, bool]  # fact -> whether it is an input fact (invoer)
+    complete: Mapping[str, bool] = field(default_factory=dict)  # table -> its Volledig key (ja: True, nee: False)
 
 
-def needs_of(rule_base: RuleBase, domains: FactDomains, used_elsewhere: frozenset[str]) -> Needs:
+def needs_of(
+    rule_base: RuleBase,
+    domains: FactDomains,
+    used_elsewhere: frozenset[str],
+    complete: Mapping[str, bool] | None = None,
+) -> Needs:
     consumers: dict[str, list[Consumer]] = {}
     columns: dict[str, list[Column] | None] = {}
     for table in rule_base.tables:
@@ -754,14 +765,20 @@ def needs_of(rule_base: RuleBase, domains: FactDomains, used_elsewhere: frozense
         for fact in calculation.reads | calculation.reads_of_others:
             consumers.setdefault(fact, []).append(Consumer(None, None, calculation.fact))
     inputs = {name: fact.is_input for name, fact in rule_base.glossary.items()}
-    return Needs(consumers, columns, used_elsewhere, inputs)
+    return Needs(consumers, columns, used_elsewhere, inputs, dict(complete or {}))
 
 
 def _gaps(
     report: TableReport, table: DecisionTable, columns: list[Column], live: list[int], rows: list[Box], needs: Needs
 ) -> None:
     """Inputs (every fact known) that no row matches, where another table or a letter needs the output: first
-    the keuze values no row tests, then any other region, one example per table."""
+    the keuze values no row tests, then any other region, one example per table.
+
+    A table marked `Volledig: ja` must cover every input: each such gap is an error, needed or not. A table marked
+    `Volledig: nee` leaves inputs open on purpose: its gaps are not reported."""
+    marked = needs.complete.get(table.name)
+    if marked is False:
+        return
     universe = tuple(ValueSet.everything(c.domain, unknown=False) for c in columns)
     outputs = {
         "outputs": _and_list(list(table.output_facts), "nl"),
@@ -786,6 +803,24 @@ def _gaps(
         for value in missing:
             single = (*universe[:index], ValueSet.of_values(column.domain, [value]), *universe[index + 1 :])
             for region in uncovered(single, rows, limit=8):
+                if marked:
+                    report.findings.append(
+                        Finding(
+                            "incomplete_value",
+                            ERROR,
+                            column.locations[first],
+                            {
+                                **outputs,
+                                "value": value_text(column.domain, value),
+                                "fact": column.fact,
+                                "tested": ", ".join(
+                                    value_text(column.domain, v) for v in column.domain.values if v in tested
+                                ),
+                            },
+                            example=box_example(columns, region),
+                        )
+                    )
+                    break
                 who = _who_needs(table, columns, region, needs)
                 if who is None:
                     continue
@@ -812,6 +847,10 @@ def _gaps(
     for region in uncovered(universe, rows):
         if any(region[i].issubset(values) for i, values in explained.items()):
             continue  # reported above as a value no row tests
+        if marked:
+            example = box_example(columns, region)
+            report.findings.append(Finding("incomplete", ERROR, table.location, outputs, example=example))
+            return
         who = _who_needs(table, columns, region, needs)
         if who is None:
             continue
@@ -879,9 +918,12 @@ def _compatible(columns: list[Column], region: Box, other: list[Column], row: in
 # ---- the whole rule base -------------------------------------------------------------------------------------
 
 
-def analyse(rule_base: RuleBase, used_elsewhere: frozenset[str] = frozenset()) -> list[TableReport]:
+def analyse(
+    rule_base: RuleBase, used_elsewhere: frozenset[str] = frozenset(), complete: Mapping[str, bool] | None = None
+) -> list[TableReport]:
+    """Every table's findings. `complete` maps a table to its Volledig key (see _gaps)."""
     domains = FactDomains(rule_base)
-    needs = needs_of(rule_base, domains, used_elsewhere)
+    needs = needs_of(rule_base, domains, used_elsewhere, complete)
     return [analyse_table(table, domains, needs) for table in rule_base.tables]
 
 

@@ -63,9 +63,20 @@ class NareisError(Exception):
     def __reduce__(self) -> tuple[Any, ...]:
         return (_restore, (type(self), self.args, dict(self.__dict__)))
 
+    def text(self, lang: str = "en") -> str:
+        """The message without its location: in Dutch (`nl`) where the code that raised it wrote one, else the
+        English `message`."""
+        dutch: str = getattr(self, "dutch", "")
+        return dutch if lang == "nl" and dutch else self.message
+
 
 class WorkbookError(NareisError):
-    """A problem in a workbook: reading it, its layout, a cell's text or type."""
+    """A problem in a workbook: reading it, its layout, a cell's text or type. `dutch` is the message for policy
+    staff where the raiser gives one (`nareis check` shows it; `str()` stays English)."""
+
+    def __init__(self, message: str, location: Location | None = None, *, dutch: str = "") -> None:
+        self.dutch = dutch
+        super().__init__(message, location)
 
 
 class CellError(WorkbookError):
@@ -98,7 +109,6 @@ class CaseError(NareisError):
 
 class RuleConflictError(NareisError):
     """A hit policy was violated at run time (U or A with conflicting rules)."""
-
 
 
 class DecisionFileError(NareisError):

@@ -59,6 +59,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no rule tests the value {value} of {fact} (tested: {tested}); at {example}, {outputs} stays unknown, "
         "while {needed_en}",
     ),
+    "incomplete": (
+        "de tabel is volledig verklaard (Volledig: ja), maar geen regel past bij {example}: onvolledig; dan blijft "
+        "{outputs} onbekend",
+        "the table is marked complete (Volledig: ja), but no rule matches at {example}: incomplete; {outputs_en} "
+        "then stays unknown",
+    ),
+    "incomplete_value": (
+        "de tabel is volledig verklaard (Volledig: ja), maar geen regel test de waarde {value} van {fact} (wel: "
+        "{tested}): onvolledig bij {example}",
+        "the table is marked complete (Volledig: ja), but no rule tests the value {value} of {fact} (tested: "
+        "{tested}): incomplete at {example}",
+    ),
+    "bad_complete": (
+        'Volledig is "ja" (de tabel dekt elke invoer) of "nee" (ontbrekende gevallen zijn bedoeld), niet "{value}"',
+        'Volledig is "ja" (the table covers every input) or "nee" (missing cases are intended), not "{value}"',
+    ),
     "duplicate": (
         "regel {second} is gelijk aan regel {first}: dezelfde voorwaarden en dezelfde uitkomst",
         "rule {second} is the same as rule {first}: the same conditions and the same outputs",
@@ -97,6 +113,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "controleer overlap en ontbrekende gevallen hier zelf met scenario's",
         "cannot analyse exactly: {count} {pairs_en} with {column}, which compares with {what}; "
         "check overlaps and missing cases here with scenarios",
+    ),
+    "no_scenarios": (
+        "deze werkmap heeft beslistabellen maar geen scenario's: het blad Tests ontbreekt of is leeg, en elk "
+        "hoofdstuk moet getest zijn",
+        "this workbook has decision tables but no scenarios: its Tests sheet is missing or empty, and every chapter "
+        "must be tested",
+    ),
+    "optional_fact_printed": (
+        "regel {rule}: de motivering drukt {fact} af, maar dat is invoer die een zaak mag weglaten en de regel test "
+        "het niet: voor zo'n zaak kan de brief niet worden gemaakt; test {fact} in de regel, of zet "
+        "{{% if {fact} is defined %}}...{{% endif %}} eromheen",
+        "rule {rule}: the motivation prints {fact}, an input a case may leave out, and the row does not test it: a "
+        "letter for such a case cannot be made; test {fact} in the row, or write "
+        "{{% if {fact} is defined %}}...{{% endif %}} around it",
+    ),
+    "unknown_fact_printed": (
+        "regel {rule}: de motivering drukt {fact} af, maar dat is afgeleid en kan onbekend zijn, en de regel test "
+        "het niet: voor een zaak waarin het onbekend blijft kan de brief niet worden gemaakt; test {fact} in de "
+        "regel, of zet {{% if {fact} is defined %}}...{{% endif %}} eromheen",
+        "rule {rule}: the motivation prints {fact}, which is derived and may be unknown, and the row does not test "
+        "it: a letter for a case where it stays unknown cannot be made; test {fact} in the row, or write "
+        "{{% if {fact} is defined %}}...{{% endif %}} around it",
     ),
     "scenario": ("{nl}", "{en}"),
     "load": ("{nl}", "{en}"),

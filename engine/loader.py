@@ -60,7 +60,7 @@ _POLICY_NAMES = {
     "COLLECT MAX": HitPolicy.COLLECT_MAX,
     "COLLECT COUNT": HitPolicy.COLLECT_COUNT,
 }
-_TABLE_KEYS = ("Tabel", "Entiteit", "Hitbeleid", "Bron", "Omschrijving")
+_TABLE_KEYS = ("Tabel", "Entiteit", "Hitbeleid", "Bron", "Omschrijving", "Volledig")  # Volledig: read by check
 _TABLE_COLUMN_KINDS = ("Invoer", "Uitvoer", "Bron", "Motivering", "Toon bij", "Annotatie")
 
 

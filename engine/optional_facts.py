@@ -10,10 +10,11 @@ without the fact is a problem of that row.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from engine.case import required_by_letters
-from engine.errors import NareisError, WorkbookError
+from engine.errors import Location, NareisError, WorkbookError
 from engine.model import Fact, RuleBase
 from engine.types import FactType, Kind
 
@@ -35,15 +36,25 @@ def _sample(fact_type: FactType) -> Any:
     return [value] if fact_type.is_list else value
 
 
-def motivation_gaps(rule_base: RuleBase, render: Renderer, printed: Printed) -> list[WorkbookError]:
-    """One problem per (row, fact) whose motivation cannot be rendered when that fact is unknown.
+@dataclass(frozen=True)
+class MotivationGap:
+    """A row whose motivation cannot be rendered when `fact` is unknown, though the row can fire then."""
+
+    rule_id: str
+    fact: str
+    is_input: bool  # an input a case may leave out; otherwise derived, and unknown when its inputs are
+    location: Location  # the Motivering cell
+
+
+def find_motivation_gaps(rule_base: RuleBase, render: Renderer, printed: Printed) -> list[MotivationGap]:
+    """One gap per (row, fact) whose motivation cannot be rendered when that fact is unknown.
 
     `render(text, facts)` renders a motivation with JSON-level facts (raising a NareisError when it cannot);
     `printed(text)` names the variables a motivation reads (renderers.environment provides both).
     """
     glossary: Mapping[str, Fact] = rule_base.glossary
     required = required_by_letters(rule_base)  # the case schema requires these: always known
-    problems: list[WorkbookError] = []
+    gaps: list[MotivationGap] = []
     for table in rule_base.tables:
         visible = {
             name: _sample(fact.type)
@@ -65,13 +76,22 @@ def motivation_gaps(rule_base: RuleBase, render: Renderer, printed: Printed) -> 
                 try:
                     render(rule.motivation, {k: v for k, v in visible.items() if k != fact})
                 except NareisError:
-                    kind = "an input a case may leave out" if glossary[fact].is_input else "derived, and may be unknown"
-                    problems.append(
-                        WorkbookError(
-                            f"rule {rule.rule_id}: the motivation prints {fact} ({kind}), and the row does not test "
-                            f"it: a letter for a case without it cannot be made; test {fact} in the row, or write "
-                            f"{{% if {fact} is defined %}}...{{% endif %}} around it",
-                            rule.motivation_location,
-                        )
-                    )
+                    gaps.append(MotivationGap(rule.rule_id, fact, glossary[fact].is_input, rule.motivation_location))
+    return gaps
+
+
+def motivation_gaps(rule_base: RuleBase, render: Renderer, printed: Printed) -> list[WorkbookError]:
+    """The gaps of `find_motivation_gaps` as located problems (English)."""
+    problems = []
+    for gap in find_motivation_gaps(rule_base, render, printed):
+        fact = gap.fact
+        kind = "an input a case may leave out" if gap.is_input else "derived, and may be unknown"
+        problems.append(
+            WorkbookError(
+                f"rule {gap.rule_id}: the motivation prints {fact} ({kind}), and the row does not test "
+                f"it: a letter for a case without it cannot be made; test {fact} in the row, or write "
+                f"{{% if {fact} is defined %}}...{{% endif %}} around it",
+                gap.location,
+            )
+        )
     return problems

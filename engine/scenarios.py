@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -78,7 +79,7 @@ def run_scenario(
     try:
         decision = engine.decide(scenario_case(scenario))
     except RuleConflictError as error:
-        text = Text(f"scenario {sid}: {error.message}", f"scenario {sid}: {error.message}")
+        text = Text(f"scenario {sid}: {conflict_in_dutch(error.message)}", f"scenario {sid}: {error.message}")
         return ScenarioResult(scenario, (ScenarioFailure(sid, scenario.location, text),))
     rule_base = engine.network.rule_base
     unordered = _unordered_facts(rule_base)
@@ -107,10 +108,46 @@ def run_scenario(
             check_documents(decision)
         except NareisError as error:
             failures.append(
-                ScenarioFailure(sid, scenario.location, Text(f"scenario {sid}: {error}", f"scenario {sid}: {error}"))
+                ScenarioFailure(
+                    sid,
+                    scenario.location,
+                    # The renderers' messages are English; the Dutch line says what failed and quotes them.
+                    Text(
+                        f"scenario {sid}: de brieven van dit scenario kloppen niet: {error}", f"scenario {sid}: {error}"
+                    ),
+                )
             )
     fired = tuple(rule.rule_id for entity in (decision.aanvraag, *decision.gezinsleden) for rule in entity.fired)
     return ScenarioResult(scenario, tuple(failures), fired)
+
+
+_CONFLICT = re.compile(
+    r'table "(?P<table>.*)" \((?P<workbook>[^,]*), sheet "(?P<sheet>.*)"\): hit policy (?P<policy>\S+) '
+    r"(?P<rule>allows at most one matching rule|allows several matching rules only when they set the same outputs), "
+    r"but rules (?P<rows>.*) match, for (?P<who>gezinslid \"[^\"]*\"|the aanvraag) in case (?P<case>.*)",
+    re.S,
+)
+_CONFLICT_RULES = {
+    "allows at most one matching rule": "staat hooguit één passende regel toe",
+    "allows several matching rules only when they set the same outputs": (
+        "staat alleen meer passende regels toe als ze dezelfde uitkomst geven"
+    ),
+}
+
+
+def conflict_in_dutch(message: str) -> str:
+    """A hit-policy conflict (the engine's English message) for policy staff; an unknown form stays English."""
+    match = _CONFLICT.fullmatch(message)
+    if match is None:
+        return message
+    rows = re.sub(r" \(row (\d+)\)", r" (rij \1)", match["rows"])
+    rows = rows[::-1].replace(" dna ", " ne ", 1)[::-1]  # the last " and " joins the last two rules
+    who = "de aanvraag" if match["who"] == "the aanvraag" else match["who"]
+    case = match["case"] if match["case"].startswith("scenario ") else f"zaak {match['case']}"
+    return (
+        f'tabel "{match["table"]}" (werkmap {match["workbook"]}, blad "{match["sheet"]}"): hitbeleid '
+        f"{match['policy']} {_CONFLICT_RULES[match['rule']]}, maar de regels {rows} passen, voor {who} in {case}"
+    )
 
 
 # ---- explanations ----------------------------------------------------------------------------------------

@@ -8,11 +8,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from engine.errors import Location, NareisError, WorkbookError
-from engine.findings import ERROR, WARNING, Finding
+from engine.findings import ERROR, WARNING, Finding, location_text
 from engine.model import Calculated, DecisionTable, Fact, HitPolicy, RuleBase
 from engine.types import Kind
 
 Node = DecisionTable | Calculated
+_ENTITY_NL = {"gezinslid": "een gezinslid", "aanvraag": "de aanvraag", "referent": "de referent"}
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,17 @@ def verify(
     seen_tables: dict[str, DecisionTable] = {}
     seen_rules: dict[str, DecisionTable] = {}
 
-    def problem(message: str, node: Node) -> None:
-        problems.append(WorkbookError(message, node.location))
+    def problem(message: str, dutch: str, node: Node) -> None:
+        problems.append(WorkbookError(message, node.location, dutch=dutch))
 
     for table in tables:
         if table.name in seen_tables:
-            problem(f'table name "{table.name}" is also used at {seen_tables[table.name].location}', table)
+            used = seen_tables[table.name].location
+            problem(
+                f'table name "{table.name}" is also used at {used}',
+                f'de tabelnaam "{table.name}" wordt ook gebruikt in {location_text(used)}',
+                table,
+            )
         seen_tables[table.name] = table
         for rule in table.rules:
             if rule.rule_id in seen_rules:
@@ -53,6 +59,8 @@ def verify(
                         f'rule id "{rule.rule_id}" is also used in table "{other.name}" ({other.workbook}, '
                         f'sheet "{other.sheet}"); rule ids are unique across all workbooks',
                         rule.location,
+                        dutch=f'regel-id "{rule.rule_id}" komt ook voor in tabel "{other.name}" (werkmap '
+                        f'{other.workbook}, blad "{other.sheet}"); een regel-id is uniek over alle werkmappen',
                     )
                 )
             seen_rules[rule.rule_id] = table
@@ -65,12 +73,17 @@ def verify(
                 problem(
                     f'{fact} is an input fact (Soort invoer) and cannot be set by "{node_name(node)}"; '
                     "make it afgeleid in Begrippen",
+                    f'{fact} is invoer (Soort invoer) en kan niet gezet worden door "{node_name(node)}"; '
+                    "maak het afgeleid in Begrippen",
                     node,
                 )
             elif fact in producers:
+                where = producers[fact].location
                 problem(
-                    f'{fact} is already set by "{node_name(producers[fact])}" at {producers[fact].location}; '
+                    f'{fact} is already set by "{node_name(producers[fact])}" at {where}; '
                     "every derived fact is set by one table or calculation",
+                    f'{fact} wordt al gezet door "{node_name(producers[fact])}" in {location_text(where)}; '
+                    "elk afgeleid begrip wordt door één tabel of berekening gezet",
                     node,
                 )
             else:
@@ -83,42 +96,64 @@ def verify(
                 WorkbookError(
                     f"{name} is afgeleid but no table or calculation sets it; set it, or make it invoer",
                     entry.location,
+                    dutch=f"{name} is afgeleid, maar geen tabel of berekening zet het; zet het, of maak het invoer",
                 )
             )
     return _order(tables, calculations, producers, problems)
 
 
 def _check_table(table: DecisionTable, glossary: Mapping[str, Fact], problems: list[NareisError]) -> None:
-    def problem(message: str) -> None:
-        problems.append(WorkbookError(message, table.location))
+    def problem(message: str, dutch: str) -> None:
+        problems.append(WorkbookError(message, table.location, dutch=dutch))
 
     policy = table.hit_policy
     for fact in table.output_facts:
         entity = glossary[fact].entity
         if (table.entity == "gezinslid") != (entity == "gezinslid"):
-            problem(f"{fact} belongs to the {entity}; a table with Entiteit {table.entity} cannot set it")
+            problem(
+                f"{fact} belongs to the {entity}; a table with Entiteit {table.entity} cannot set it",
+                f"{fact} hoort bij {_ENTITY_NL[entity]}; een tabel met Entiteit {table.entity} kan het niet zetten",
+            )
         fact_type = glossary[fact].type
+        described = fact_type.describe()
         if policy.gives_list and not fact_type.is_list:
             problem(
                 f"hit policy {policy.value} gives a list for every output, but {fact} is a "
-                f"{fact_type.describe()}; make it a lijst van {fact_type.kind.value}"
+                f"{described}; make it a lijst van {fact_type.kind.value}",
+                f"hitbeleid {policy.value} geeft een lijst voor elke uitvoer, maar {fact} is van het type "
+                f"{described}; maak het een lijst van {fact_type.kind.value}",
             )
         if not policy.gives_list and fact_type.is_list:
-            problem(f"hit policy {policy.value} gives one value, but {fact} is a {fact_type.describe()}")
+            problem(
+                f"hit policy {policy.value} gives one value, but {fact} is a {described}",
+                f"hitbeleid {policy.value} geeft één waarde, maar {fact} is van het type {described}",
+            )
         if policy in (HitPolicy.COLLECT_SUM, HitPolicy.COLLECT_COUNT) and not fact_type.is_numeric:
-            problem(f"hit policy {policy.value} gives a number, but {fact} is a {fact_type.describe()}")
+            problem(
+                f"hit policy {policy.value} gives a number, but {fact} is a {described}",
+                f"hitbeleid {policy.value} geeft een getal, maar {fact} is van het type {described}",
+            )
         if policy in (HitPolicy.COLLECT_MIN, HitPolicy.COLLECT_MAX) and not (
             fact_type.is_numeric or fact_type.kind is Kind.DATUM
         ):
-            problem(f"hit policy {policy.value} needs numbers or dates, but {fact} is a {fact_type.describe()}")
+            problem(
+                f"hit policy {policy.value} needs numbers or dates, but {fact} is a {described}",
+                f"hitbeleid {policy.value} werkt alleen met getallen of datums, maar {fact} is van het type "
+                f"{described}",
+            )
     if policy.aggregates and len(table.output_facts) != 1:
-        problem(f"hit policy {policy.value} aggregates a single output; this table has {len(table.output_facts)}")
+        problem(
+            f"hit policy {policy.value} aggregates a single output; this table has {len(table.output_facts)}",
+            f"hitbeleid {policy.value} voegt één uitvoer samen; deze tabel heeft er {len(table.output_facts)}",
+        )
     if policy in (HitPolicy.PRIORITY, HitPolicy.OUTPUT_ORDER) and not any(
         glossary[f].type.kind is Kind.KEUZE for f in table.output_facts
     ):
         problem(
             f"hit policy {policy.value} ranks by the order of an output's allowed values: "
-            "at least one output must be a keuze"
+            "at least one output must be a keuze",
+            f"hitbeleid {policy.value} rangschikt op de volgorde van de toegestane waarden van een uitvoer: "
+            "minstens één uitvoer moet een keuze zijn",
         )
     show_reads = {table.show_fact} if table.show_fact else set()
     show_reads |= {f for rule in table.rules if rule.show_when for f in rule.show_when.reads}
@@ -126,14 +161,18 @@ def _check_table(table: DecisionTable, glossary: Mapping[str, Fact], problems: l
         if table.entity == "aanvraag" and glossary[fact].entity == "gezinslid":
             problem(
                 f"Toon bij: {fact} belongs to a gezinslid; a table with Entiteit aanvraag can only show its "
-                "motivations by a fact of the aanvraag or the referent"
+                "motivations by a fact of the aanvraag or the referent",
+                f"Toon bij: {fact} hoort bij een gezinslid; een tabel met Entiteit aanvraag kan haar motiveringen "
+                "alleen tonen op grond van een begrip van de aanvraag of de referent",
             )
     if table.entity == "aanvraag":
         for fact in sorted(table.reads()):
             if glossary[fact].entity == "gezinslid":
                 problem(
                     f"{fact} belongs to a gezinslid; a table with Entiteit aanvraag cannot read it "
-                    "(use enig_gezinslid, elk_gezinslid or aantal_gezinsleden in a Berekening)"
+                    "(use enig_gezinslid, elk_gezinslid or aantal_gezinsleden in a Berekening)",
+                    f"{fact} hoort bij een gezinslid; een tabel met Entiteit aanvraag kan het niet lezen "
+                    "(gebruik enig_gezinslid, elk_gezinslid of aantal_gezinsleden in een Berekening)",
                 )
 
 
@@ -147,6 +186,9 @@ def _check_calculation(calculation: Calculated, glossary: Mapping[str, Fact], pr
                         f"{glossary[calculation.fact].entity} and can read it only through enig_gezinslid, "
                         "elk_gezinslid or aantal_gezinsleden",
                         calculation.location,
+                        dutch=f"{fact} hoort bij een gezinslid; {calculation.fact} hoort bij "
+                        f"{_ENTITY_NL[glossary[calculation.fact].entity]} en kan het alleen lezen via enig_gezinslid, "
+                        "elk_gezinslid of aantal_gezinsleden",
                     )
                 )
 
@@ -190,6 +232,9 @@ def _order(
                     + " -> ".join(cycle.names)
                     + "; split one of them so that a fact is never needed to derive itself",
                     cycle.node.location,
+                    dutch="deze tabellen en berekeningen hangen in een kring van elkaar af: "
+                    + " -> ".join(cycle.names)
+                    + "; splits er één, zodat een begrip nooit nodig is om zichzelf af te leiden",
                 )
             )
             return Order(tuple(tables), tuple(calculations), {})

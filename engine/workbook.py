@@ -8,7 +8,9 @@ sheet's real extent (its cells) is read, never the dimension it declares.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import posixpath
 import re
 import stat
 import zipfile
@@ -16,11 +18,14 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 from xml.parsers import expat
 
 import defusedxml
 import openpyxl
-from openpyxl.utils import get_column_letter
+from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
+from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter, range_boundaries
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
 
 from engine.errors import Location, WorkbookError
 
@@ -176,7 +181,11 @@ def _not_a_regular_file(path: Path) -> str:
 
 
 def read_workbook(path: Path) -> Workbook:
-    """Read every sheet of a workbook, with cached values for formulas. Raises WorkbookError naming the file."""
+    """Read every sheet of a workbook, with cached values for formulas. Raises WorkbookError naming the file.
+
+    The sheets are read straight from their XML (the form Excel and openpyxl write); a workbook that uses something
+    that reader leaves to openpyxl (shared or array formulas, cells without a reference, Strict OOXML) is read with
+    openpyxl. Both give the same grid (tests/test_check_workbook_reader.py)."""
     where = Location(path.name)
     problem = _not_a_regular_file(path)
     if problem:
@@ -187,7 +196,34 @@ def read_workbook(path: Path) -> Workbook:
             f"the file is {size:,} bytes; at most {_limits.file_bytes:,} are read (raise it with --limit file_bytes=N)",
             where,
         )
-    has_formulas = _check_archive(path)
+    try:
+        key = (path.name, hashlib.sha256(path.read_bytes()).hexdigest(), _limits)
+    except OSError as error:
+        raise WorkbookError(f"cannot read the file: {error.strerror}", where) from error
+    if key in _RECENT:
+        return _RECENT[key]
+    has_formulas, parts = _check_archive(path)
+    try:
+        sheets = _read_parts(path.name, parts)
+        workbook = Workbook(path.name, tuple(_sheet(path.name, *sheet) for sheet in sheets))
+    except _NotPlain:
+        workbook = read_workbook_with_openpyxl(path, has_formulas)
+    _RECENT[key] = workbook
+    while len(_RECENT) > _RECENT_SIZE:
+        del _RECENT[next(iter(_RECENT))]
+    return workbook
+
+
+# The grids of the last workbooks read, by name, content and limits: `nareis check` reads table keys the loader
+# does not keep (Volledig) from the same grids without reading the files again. Bounded, so reloading edited tables
+# in one process does not grow memory.
+_RECENT: dict[tuple[str, str, WorkbookLimits], Workbook] = {}
+_RECENT_SIZE = 32
+
+
+def read_workbook_with_openpyxl(path: Path, has_formulas: bool = True) -> Workbook:
+    """The same grid, read by openpyxl (after the same checks of the archive)."""
+    where = Location(path.name)
     try:
         # Opened here, not by openpyxl, so that a workbook it fails on is closed all the same.
         with path.open("rb") as stream:
@@ -198,61 +234,305 @@ def read_workbook(path: Path) -> Workbook:
             with path.open("rb") as stream:
                 formulas = openpyxl.load_workbook(stream, data_only=False)
     except Exception as error:  # any failure to parse a user's file is a problem of that file, not of nareis
-        raise WorkbookError(
-            f"cannot read this file as an Excel workbook (.xlsx): {_reason(error)}", where
-        ) from error
+        raise WorkbookError(f"cannot read this file as an Excel workbook (.xlsx): {_reason(error)}", where) from error
     sheets = []
     for sheet in values.worksheets:
-        cells_by_position: dict[tuple[int, int], Any] = sheet._cells
-        _check_extent(path.name, sheet.title, cells_by_position)
-        merged = _merged_values(path.name, sheet)
+        cells: dict[tuple[int, int], object] = {position: cell.value for position, cell in sheet._cells.items()}
         formula_sheet = formulas[sheet.title] if formulas is not None else None
-        rows: dict[int, dict[int, Cell]] = {}
-        positions = sorted(set(cells_by_position) | set(merged))
-        for position in positions:
-            cell = cells_by_position.get(position)
-            if cell is None:
-                cell = sheet.cell(*position)
-            if cell.row is None or cell.column is None:
-                continue
-            value = merged.get(position, cell.value)
-            location = Location(path.name, sheet.title, f"{get_column_letter(cell.column)}{cell.row}")
-            formula = formula_sheet.cell(cell.row, cell.column).value if formula_sheet is not None else None
-            is_formula = isinstance(formula, str) and formula.startswith("=")
-            if value is None:
-                if is_formula:
-                    raise WorkbookError(
-                        f"the formula {formula} has no saved value; open the workbook in Excel and save it, "
-                        "or type the value instead of a formula",
-                        location,
-                    )
-                continue
-            if isinstance(formula, str) and is_formula and isinstance(value, str) and value in _EXCEL_ERRORS:
-                raise WorkbookError(
-                    f"Excel shows {value} for the formula {formula}: a cell that starts with = is a formula in "
-                    f"Excel; to write a test, leave out the = (write {formula[1:].strip()}) or start the cell "
-                    f"with an apostrophe ('{formula})",
-                    location,
-                )
-            normalised = _normalise(value)
-            if normalised is None:
-                continue
-            if isinstance(normalised, str):
-                bad = _FORBIDDEN_TEXT.search(normalised)
-                if bad:
-                    raise WorkbookError(
-                        f"the cell holds the character U+{ord(bad.group()):04X} (a control character or a "
-                        "bidirectional override), which a letter cannot show or which makes it read other than it "
-                        "is stored; remove it",
-                        location,
-                    )
-            rows.setdefault(cell.row, {})[cell.column] = Cell(normalised, location, cell.row, cell.column)
-        sheets.append(Sheet(path.name, sheet.title, rows))
+        formula_texts: dict[tuple[int, int], str] = {}
+        if formula_sheet is not None:
+            for position, cell in formula_sheet._cells.items():
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    formula_texts[position] = cell.value
+        merged = [(r.min_row, r.min_col, r.max_row, r.max_col, r.coord) for r in sheet.merged_cells.ranges]
+        sheets.append(_sheet(path.name, sheet.title, cells, formula_texts, merged))
     return Workbook(path.name, tuple(sheets))
 
 
-def _check_archive(path: Path) -> bool:
-    """Check the zip archive before openpyxl reads it; return whether any sheet holds a formula (an <f> element).
+Merged = tuple[int, int, int, int, str]  # first row, first column, last row, last column, the range as written
+
+
+def _sheet(
+    workbook: str,
+    title: str,
+    cells: dict[tuple[int, int], object],
+    formulas: dict[tuple[int, int], str],
+    merged: list[Merged],
+    extent: tuple[int, int] = (0, 0),
+) -> Sheet:
+    """A grid from cell values (None for a cell with only a style), formulas (`=...`) and merged ranges, whose
+    cells other than the top-left hold None."""
+    for _, _, last_row, last_column, coord in merged:
+        if last_row > _limits.rows or last_column > _limits.columns:
+            raise WorkbookError(
+                f"the merged range {coord} reaches beyond row {_limits.rows:,} or column "
+                f"{_limits.columns:,} (raise it with --limit rows=N or --limit columns=N)",
+                Location(workbook, title),
+            )
+    _check_extent(workbook, title, cells, extent)
+    spread: dict[tuple[int, int], object] = {}
+    for first_row, first_column, last_row, last_column, _ in merged:
+        top_left = cells.get((first_row, first_column))
+        if top_left is None:
+            continue
+        for row in range(first_row, last_row + 1):
+            for column in range(first_column, last_column + 1):
+                spread[(row, column)] = top_left
+    rows: dict[int, dict[int, Cell]] = {}
+    for position in sorted(set(cells) | set(spread)):
+        value = spread.get(position, cells.get(position))
+        formula = formulas.get(position)
+        if value is None and formula is None:
+            continue
+        row, column = position
+        location = Location(workbook, title, f"{get_column_letter(column)}{row}")
+        if value is None:
+            if formula is not None:
+                raise WorkbookError(
+                    f"the formula {formula} has no saved value; open the workbook in Excel and save it, "
+                    "or type the value instead of a formula",
+                    location,
+                )
+            continue
+        if formula is not None and isinstance(value, str) and value in _EXCEL_ERRORS:
+            raise WorkbookError(
+                f"Excel shows {value} for the formula {formula}: a cell that starts with = is a formula in "
+                f"Excel; to write a test, leave out the = (write {formula[1:].strip()}) or start the cell "
+                f"with an apostrophe ('{formula})",
+                location,
+            )
+        normalised = _normalise(value)
+        if normalised is None:
+            continue
+        if isinstance(normalised, str):
+            bad = _FORBIDDEN_TEXT.search(normalised)
+            if bad:
+                raise WorkbookError(
+                    f"the cell holds the character U+{ord(bad.group()):04X} (a control character or a "
+                    "bidirectional override), which a letter cannot show or which makes it read other than it "
+                    "is stored; remove it",
+                    location,
+                )
+        rows.setdefault(row, {})[column] = Cell(normalised, location, row, column)
+    return Sheet(workbook, title, rows)
+
+
+# ---- reading the parts of a workbook ------------------------------------------------------------------------
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_VALUE_TAG, _FORMULA_TAG, _INLINE_TAG = f"{_MAIN}v", f"{_MAIN}f", f"{_MAIN}is"
+
+
+_SheetParts = tuple[dict[tuple[int, int], object], dict[tuple[int, int], str], list[Merged], tuple[int, int]]
+
+
+class _NotPlain(Exception):
+    """The workbook uses something only openpyxl reads."""
+
+
+def _read_parts(workbook: str, parts: dict[str, bytes]) -> list[tuple[str, *_SheetParts]]:
+    """The sheets of a workbook from its (checked) XML parts: values as openpyxl gives them with data_only=True,
+    formulas as it gives them otherwise, merged ranges."""
+    try:
+        package = _relations(parts, "_rels/.rels", "")
+        book_part = next((t for kind, t in package.values() if kind == "officeDocument"), "xl/workbook.xml")
+        book = _xml(parts, book_part)
+        relations = _relations(parts, _rels_of(book_part), posixpath.dirname(book_part))
+        properties = book.find(f"{_MAIN}workbookPr")
+        date1904 = properties is not None and properties.get("date1904", "").lower() in ("1", "true")
+        epoch = MAC_EPOCH if date1904 else WINDOWS_EPOCH
+        strings: list[str] = []
+        styles: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
+        for kind, target in relations.values():
+            if kind == "sharedStrings":
+                strings = [_text(si).replace("x005F_", "") for si in _xml(parts, target).iter(f"{_MAIN}si")]
+            elif kind == "styles":
+                styles = _date_styles(_xml(parts, target))
+        sheets = []
+        listed = book.find(f"{_MAIN}sheets")
+        for entry in listed if listed is not None else ():
+            kind, target = relations[entry.get(_REL_ID, "")]
+            if kind != "worksheet":
+                continue
+            title = entry.get("name", "")
+            sheets.append((title, *_read_sheet(workbook, title, _xml(parts, target), strings, styles, epoch)))
+        return sheets
+    except WorkbookError:
+        raise
+    except Exception as error:  # anything unexpected in a part: openpyxl decides what it is
+        raise _NotPlain from error
+
+
+def _xml(parts: dict[str, bytes], name: str) -> ElementTree.Element:
+    root = ElementTree.fromstring(parts[name])  # checked by _check_xml: no DTD, no entities
+    if not root.tag.startswith("{http://schemas.openxmlformats.org/"):
+        raise _NotPlain(root.tag)
+    return root
+
+
+def _rels_of(part: str) -> str:
+    return posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+
+
+def _relations(parts: dict[str, bytes], name: str, base: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (the last word of its type, the part it points to)."""
+    result = {}
+    for relation in _xml(parts, name).iter(f"{_RELS}Relationship"):
+        if relation.get("TargetMode") == "External":
+            continue
+        target = relation.get("Target", "")
+        path = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+        result[relation.get("Id", "")] = (relation.get("Type", "").rsplit("/", 1)[-1], path)
+    return result
+
+
+def _text(element: ElementTree.Element) -> str:
+    """A string item's text without its formatting or phonetic runs (what openpyxl's Text.content gives)."""
+    snippets = []
+    plain = element.find(f"{_MAIN}t")
+    if plain is not None and plain.text is not None:
+        snippets.append(plain.text)
+    for run in element.findall(f"{_MAIN}r"):
+        text = run.find(f"{_MAIN}t")
+        if text is not None and text.text is not None:
+            snippets.append(text.text)
+    return "".join(snippets)
+
+
+def _date_styles(styles: ElementTree.Element) -> tuple[frozenset[int], frozenset[int]]:
+    """The cell style indexes whose number format shows a date (and those that show a duration)."""
+    custom = {
+        int(f.get("numFmtId", "-1")): f.get("formatCode", "") for f in styles.iterfind(f"{_MAIN}numFmts/{_MAIN}numFmt")
+    }
+    dates, durations = set(), set()
+    for index, xf in enumerate(styles.iterfind(f"{_MAIN}cellXfs/{_MAIN}xf")):
+        number_format = int(xf.get("numFmtId", "0"))
+        code = custom[number_format] if number_format in custom else builtin_format_code(number_format)
+        if is_date_format(code):
+            dates.add(index)
+        if is_timedelta_format(code):
+            durations.add(index)
+    return frozenset(dates), frozenset(durations)
+
+
+def _read_sheet(
+    workbook: str,
+    title: str,
+    root: ElementTree.Element,
+    strings: list[str],
+    styles: tuple[frozenset[int], frozenset[int]],
+    epoch: dt.datetime,
+) -> _SheetParts:
+    """Values, formulas and merged ranges of a sheet, and its extent (a cell with only a style counts)."""
+    dates, durations = styles
+    cells: dict[tuple[int, int], object] = {}
+    formulas: dict[tuple[int, int], str] = {}
+    used_rows = used_columns = 0
+    for row_element in root.iterfind(f"{_MAIN}sheetData/{_MAIN}row"):
+        if not len(row_element):
+            continue
+        last = row_element[-1].get("r")
+        if last is None:
+            raise _NotPlain("a cell without a reference")
+        row, column = _position(last)
+        used_rows, used_columns = max(used_rows, row), max(used_columns, column)
+        for element in row_element:
+            if len(element):  # a cell without children has only a style: it counts for the extent alone
+                _read_cell(element, cells, formulas, strings, dates, durations, epoch, workbook, title)
+    merged: list[Merged] = []
+    for merge in root.iterfind(f"{_MAIN}mergeCells/{_MAIN}mergeCell"):
+        coord = merge.get("ref", "")
+        first_column, first_row, last_column, last_row = range_boundaries(coord)
+        if first_row is None or first_column is None or last_row is None or last_column is None:
+            raise _NotPlain(f"merged range {coord}")
+        merged.append((first_row, first_column, last_row, last_column, coord))
+    for first_row, first_column, last_row, last_column, _ in merged:
+        if last_row > _limits.rows or last_column > _limits.columns:
+            break  # refused with its range by _sheet, before anything is spread
+        for row in range(first_row, last_row + 1):
+            for column in range(first_column, last_column + 1):
+                if (row, column) != (first_row, first_column):
+                    cells[(row, column)] = None  # openpyxl's MergedCell
+                    formulas.pop((row, column), None)
+    return cells, formulas, merged, (used_rows, used_columns)
+
+
+def _read_cell(
+    element: ElementTree.Element,
+    cells: dict[tuple[int, int], object],
+    formulas: dict[tuple[int, int], str],
+    strings: list[str],
+    dates: frozenset[int],
+    durations: frozenset[int],
+    epoch: dt.datetime,
+    workbook: str,
+    title: str,
+) -> None:
+    value_tag, formula_tag, inline_tag = _VALUE_TAG, _FORMULA_TAG, _INLINE_TAG
+    reference = element.get("r")
+    if reference is None:
+        raise _NotPlain("a cell without a reference")
+    position = _position(reference)
+    kind = element.get("t", "n")
+    formula = element.find(formula_tag)
+    if formula is not None:
+        if formula.get("t") is not None:
+            raise _NotPlain("a shared or array formula")
+        formulas[position] = "=" + (formula.text or "")
+    value: object = None
+    if kind == "inlineStr":
+        inline = element.find(inline_tag)
+        value = _text(inline) if inline is not None else None
+    else:
+        text = element.findtext(value_tag) or None
+        if text is not None:
+            if kind == "n":
+                value = float(text) if "." in text or "E" in text or "e" in text else int(text)
+                style = int(element.get("s") or 0)
+                if style in dates:
+                    try:
+                        value = from_excel(value, epoch, timedelta=style in durations)
+                    except (OverflowError, ValueError) as error:
+                        raise WorkbookError(
+                            f"cannot read this file as an Excel workbook (.xlsx): cell {reference} of sheet "
+                            f'"{title}" is formatted as a date, but its value {text} is no date Excel can show',
+                            Location(workbook),
+                        ) from error
+            elif kind == "s":
+                value = strings[int(text)]
+            elif kind == "b":
+                value = bool(int(text))
+            elif kind in ("str", "e"):
+                value = text
+            elif kind == "d":
+                value = from_ISO8601(text)
+            else:
+                raise _NotPlain(f"cell type {kind}")
+    cells[position] = value
+
+
+_COLUMNS: dict[str, int] = {}
+_REFERENCE = re.compile(r"([A-Z]{1,3})([1-9][0-9]*)")
+
+
+def _position(reference: str) -> tuple[int, int]:
+    """`B12` -> (12, 2)."""
+    match = _REFERENCE.fullmatch(reference)
+    if match is None:
+        row, column = coordinate_to_tuple(reference)  # raises on a reference that is not a cell
+        return int(row), int(column)
+    letters, digits = match.groups()
+    column = _COLUMNS.get(letters)
+    if column is None:
+        column = _COLUMNS[letters] = column_index_from_string(letters)
+    return int(digits), column
+
+
+def _check_archive(path: Path) -> tuple[bool, dict[str, bytes]]:
+    """Check the zip archive before anything reads it; return whether any sheet holds a formula (an <f> element),
+    and the XML parts.
 
     The unpacked size is bounded by the sizes the archive declares (zipfile never unpacks more than that), so a zip
     bomb is refused before it is unpacked; every XML part is parsed with defusedxml, which refuses a DTD, entity
@@ -260,6 +540,7 @@ def _check_archive(path: Path) -> bool:
     """
     where = Location(path.name)
     has_formulas = False
+    parts: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -277,6 +558,7 @@ def _check_archive(path: Path) -> bool:
                 if not _looks_like_xml(info.filename, data):
                     continue
                 _check_xml(path.name, info.filename, data)
+                parts[info.filename] = data
                 if info.filename.startswith("xl/worksheets/"):
                     cells = len(_CELL_TAG.findall(data))
                     if cells > _limits.cells:
@@ -287,10 +569,8 @@ def _check_archive(path: Path) -> bool:
                         )
                     has_formulas = has_formulas or b"<f>" in data or b"<f " in data
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
-        raise WorkbookError(
-            f"cannot read this file as an Excel workbook (.xlsx): {_reason(error)}", where
-        ) from error
-    return has_formulas
+        raise WorkbookError(f"cannot read this file as an Excel workbook (.xlsx): {_reason(error)}", where) from error
+    return has_formulas, parts
 
 
 def _looks_like_xml(name: str, data: bytes) -> bool:
@@ -326,12 +606,10 @@ def _check_xml(workbook: str, part: str, data: bytes) -> None:
         raise WorkbookError(f"the part {part} is not well-formed XML: {error}", where) from error
 
 
-def _check_extent(workbook: str, sheet: str, cells: dict[tuple[int, int], Any]) -> None:
+def _check_extent(workbook: str, sheet: str, cells: dict[tuple[int, int], Any], extent: tuple[int, int]) -> None:
     """The sheet's real extent (its last row and column with a cell), whatever dimension it declares."""
-    if not cells:
-        return
-    last_row = max(row for row, _ in cells)
-    last_column = max(column for _, column in cells)
+    last_row = max(max((row for row, _ in cells), default=0), extent[0])
+    last_column = max(max((column for _, column in cells), default=0), extent[1])
     for used, limit, what in ((last_row, _limits.rows, "rows"), (last_column, _limits.columns, "columns")):
         if used > limit:
             where = Location(workbook, sheet)
@@ -340,25 +618,6 @@ def _check_extent(workbook: str, sheet: str, cells: dict[tuple[int, int], Any]) 
                 f"{limit:,} are read (raise it with --limit {what}=N)",
                 where,
             )
-
-
-def _merged_values(workbook: str, sheet: Any) -> dict[tuple[int, int], object]:
-    """Every cell of a merged range gets the value of its top-left cell, within the rows and columns in use."""
-    spread: dict[tuple[int, int], object] = {}
-    for merged_range in sheet.merged_cells.ranges:
-        if merged_range.max_row > _limits.rows or merged_range.max_col > _limits.columns:
-            raise WorkbookError(
-                f"the merged range {merged_range.coord} reaches beyond row {_limits.rows:,} or column "
-                f"{_limits.columns:,} (raise it with --limit rows=N or --limit columns=N)",
-                Location(workbook, sheet.title),
-            )
-        top_left = sheet.cell(merged_range.min_row, merged_range.min_col).value
-        if top_left is None:
-            continue
-        for row in range(merged_range.min_row, merged_range.max_row + 1):
-            for column in range(merged_range.min_col, merged_range.max_col + 1):
-                spread[(row, column)] = top_left
-    return spread
 
 
 def _normalise(value: object) -> CellValue | None:
