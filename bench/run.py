@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 from rich.console import Console
 from rich.table import Table
 
-from engine.api import engine_for, read_case_file
+from engine.api import Rules
 from engine.case import Case, Member
 from engine.compiler import compile_network
 from engine.loader import load_directory
@@ -57,10 +57,8 @@ def check_one_core(directory: Path) -> tuple[float, float]:
 
 def check_stages(directory: Path) -> dict[str, float]:
     """CPU seconds of each stage of one check pass (load, analysis, compile, scenarios) in this process."""
-    from engine import api
     from engine.check import check_directory
 
-    api._RULE_BASES.clear()
     return check_directory(directory).seconds
 
 
@@ -163,12 +161,10 @@ def main() -> None:
         f"{statistics.median(load_times) * 1000:.0f} ms",
     )
 
-    from engine.api import load_rule_base
-
-    rule_base = load_rule_base(tables)
-    engine = engine_for(rule_base)
+    rules = Rules.load(tables)
+    engine = rules.engine
     examples = sorted((ROOT / "examples").glob("*.yaml"))
-    cases = [read_case_file(p, rule_base) for p in examples]
+    cases = [rules.read_case_file(p) for p in examples]
     members = sum(len(c.members) for c in cases)
     if cases:
         per_case = decide_median(engine, [cases[i % len(cases)] for i in range(CASES)])

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.api import Rules
-from engine.case import load_case_file, read_case
+from engine.case import load_case_file
 from engine.errors import CaseError, NareisError
 from engine.trace import Decision, value_json
 
@@ -73,9 +73,7 @@ def decide_source(rules: Rules, source: CaseSource, default_beslisdatum: dt.date
     if source.data is None:
         return result_line(source.label, None, source.error), None
     try:
-        case = read_case(
-            source.data, rules.rule_base, None, label=source.label, default_beslisdatum=default_beslisdatum
-        )
+        case = rules.read_case(source.data, None, label=source.label, default_beslisdatum=default_beslisdatum)
         decision = rules.decide(case)
     except NareisError as error:
         return result_line(source.label, None, str(error)), None
@@ -115,8 +113,8 @@ def decide_batch(
 ) -> Iterator[tuple[str, bool]]:
     """The result lines of `sources`, in their order, each with whether its case was decided.
 
-    With an executor made by `worker_pool`, chunks of cases go to its worker processes, each of which loaded the
-    rule base once when it started; without one, they are decided here with `rules`."""
+    With an executor made by `worker_pool`, chunks of cases go to its worker processes, each of which received the
+    rules once when it started; without one, they are decided here with `rules`."""
     chunks = _chunks(sources, chunk_size)
     if executor is None:
         results: Iterator[list[tuple[str, bool]]] = (
@@ -132,16 +130,17 @@ def decide_batch(
             progress(len(lines))
 
 
-def worker_pool(workers: int, tables: Path, cache_dir: Path | None) -> ProcessPoolExecutor:
-    """Worker processes that each load the rule base once (from the cache when it is warm)."""
-    return ProcessPoolExecutor(workers, initializer=_load_worker_rules, initargs=(tables, cache_dir))
+def worker_pool(workers: int, rules: Rules) -> ProcessPoolExecutor:
+    """Worker processes that each receive `rules` once, when they start (its rule base is pickled; each worker
+    compiles the network and builds the case validator itself)."""
+    return ProcessPoolExecutor(workers, initializer=_set_worker_rules, initargs=(rules,))
 
 
-_worker_rules: list[Rules] = []  # in a worker process only: the rules its pool's initializer loaded
+_worker_rules: list[Rules] = []  # in a worker process only: the rules its pool's initializer received
 
 
-def _load_worker_rules(tables: Path, cache_dir: Path | None) -> None:
-    _worker_rules.append(Rules.load(tables, cache_dir))
+def _set_worker_rules(rules: Rules) -> None:
+    _worker_rules[:] = [rules]
 
 
 def _worker_chunk(

@@ -7,11 +7,10 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Collection
 from importlib.metadata import version
 from pathlib import Path
 
-from engine.loader import content_hash, load_directory, workbook_paths
+from engine.loader import MotivationChecker, content_hash, load_directory, workbook_paths
 from engine.model import RuleBase
 
 CACHE_FORMAT = "1"  # raise when RuleBase changes shape without a version change
@@ -23,9 +22,12 @@ def default_cache_dir() -> Path:
     return Path(root) / "nareis"
 
 
-def cache_key(paths: list[Path]) -> str:
+def cache_key(paths: list[Path], check_motivation: MotivationChecker | None = None) -> str:
+    """The workbooks' content, the engine's version and the motivation checker the rule base was verified with (a
+    rule base loaded without the check is not reused where the check is asked for)."""
+    checker = "-" if check_motivation is None else f"{check_motivation.__module__}.{check_motivation.__qualname__}"
     digest = hashlib.sha256()
-    for part in (CACHE_FORMAT, version("nareis"), content_hash(paths)):
+    for part in (CACHE_FORMAT, version("nareis"), content_hash(paths), checker):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()
@@ -33,7 +35,7 @@ def cache_key(paths: list[Path]) -> str:
 
 def load_cached(
     directory: Path,
-    check_motivation: Callable[[str, Collection[str]], str | None] | None,
+    check_motivation: MotivationChecker | None,
     cache_dir: Path | None,
 ) -> RuleBase:
     """Load `directory`, from `cache_dir` when it holds this exact content (None: no cache).
@@ -43,7 +45,7 @@ def load_cached(
     paths = workbook_paths(directory) if directory.is_dir() else []
     if cache_dir is None or not paths:
         return load_directory(directory, check_motivation)
-    key = cache_key(paths)
+    key = cache_key(paths, check_motivation)
     path = cache_dir / f"rulebase-{key[:40]}.pickle"
     cached = _read(path, key)
     if cached is not None:

@@ -402,59 +402,94 @@ def read_case(
     label: str = "case",
     default_beslisdatum: dt.date | None = None,
 ) -> Case:
-    """Validate plain case data against the glossary and convert it. Raises CaseError naming every problem."""
-    problems = _check_shape(data)
-    if problems:
-        raise CaseError(problems)
-    plain = _plain(data)
-    schema = case_schema(rule_base)
-    for error in sorted(jsonschema.Draft202012Validator(schema).iter_errors(plain), key=lambda e: list(e.path)):
-        problems.extend(_schema_messages(error, rule_base))
-    if problems:
-        raise CaseError(problems)
-    glossary = rule_base.glossary
-    converted: dict[str, tuple[dict[str, Value], dict[str, str]]] = {}
-    for entity in ("aanvraag", "referent"):
-        converted[entity] = _convert(plain[entity], entity, glossary, problems)
-    members = []
-    seen: set[str] = set()
-    for index, raw in enumerate(plain["gezinsleden"]):
-        key = raw["id"]
-        if key in seen:
-            problems.append(f'gezinsleden[{index}].id: "{key}" is used twice; every family member needs its own id')
-        seen.add(key)
-        facts, notes = _convert(
-            {k: v for k, v in raw.items() if k != "id"}, f"gezinsleden[{index}]", glossary, problems
+    """Validate plain case data against the glossary and convert it. Raises CaseError naming every problem.
+
+    This builds the case schema's validator anew: to read many cases, build a CaseReader once (Rules holds one)."""
+    return CaseReader(rule_base).read(data, beslisdatum, label, default_beslisdatum)
+
+
+class CaseReader:
+    """Reads cases for one rule base: its JSON Schema and validator are built once, here."""
+
+    def __init__(self, rule_base: RuleBase) -> None:
+        self.rule_base = rule_base
+        self.schema = case_schema(rule_base)
+        self.validator = jsonschema.Draft202012Validator(self.schema)
+
+    def read(
+        self,
+        data: Mapping[str, Any],
+        beslisdatum: dt.date | None = None,
+        label: str = "case",
+        default_beslisdatum: dt.date | None = None,
+    ) -> Case:
+        """Validate plain case data against the glossary and convert it. Raises CaseError naming every problem."""
+        return self._read_checked(data, beslisdatum, label, default_beslisdatum)
+
+    def _read_checked(
+        self,
+        data: Mapping[str, Any],
+        beslisdatum: dt.date | None,
+        label: str,
+        default_beslisdatum: dt.date | None,
+    ) -> Case:
+        """Every check with its message: the shape, the schema, each value's conversion, the decision date."""
+        rule_base = self.rule_base
+        problems = _check_shape(data)
+        if problems:
+            raise CaseError(problems)
+        plain = _plain(data)
+        for error in sorted(self.validator.iter_errors(plain), key=lambda e: list(e.path)):
+            problems.extend(_schema_messages(error, rule_base))
+        if problems:
+            raise CaseError(problems)
+        glossary = rule_base.glossary
+        converted: dict[str, tuple[dict[str, Value], dict[str, str]]] = {}
+        for entity in ("aanvraag", "referent"):
+            converted[entity] = _convert(plain[entity], entity, glossary, problems)
+        members = []
+        seen: set[str] = set()
+        for index, raw in enumerate(plain["gezinsleden"]):
+            key = raw["id"]
+            if key in seen:
+                problems.append(
+                    f'gezinsleden[{index}].id: "{key}" is used twice; every family member needs its own id'
+                )
+            seen.add(key)
+            facts, notes = _convert(
+                {k: v for k, v in raw.items() if k != "id"}, f"gezinsleden[{index}]", glossary, problems
+            )
+            members.append(Member(key, facts, notes))
+        date = beslisdatum
+        if date is None and "beslisdatum" in plain:
+            try:
+                date = dt.date.fromisoformat(plain["beslisdatum"])
+            except ValueError:
+                problems.append(f'beslisdatum: expected a date like 2026-11-23, got "{plain["beslisdatum"]}"')
+            else:
+                if not EARLIEST_DATE <= date <= LATEST_DATE:
+                    problems.append(
+                        f"beslisdatum: {date.isoformat()} is not between {EARLIEST_DATE} and {LATEST_DATE}"
+                    )
+                    date = None
+        if date is None:
+            date = default_beslisdatum
+        if date is None and not problems:
+            problems.append("beslisdatum: missing; give it in the case or on the command line (--beslisdatum)")
+        if problems or date is None:
+            raise CaseError(problems)
+        aanvraag = {**converted["aanvraag"][0], "beslisdatum": date}
+        reference = aanvraag.get("zaaknummer")
+        return Case(
+            beslisdatum=date,
+            aanvraag=aanvraag,
+            referent=converted["referent"][0],
+            members=tuple(members),
+            aanvraag_toelichtingen=converted["aanvraag"][1],
+            referent_toelichtingen=converted["referent"][1],
+            label=str(reference) if reference else label,
+            source={**plain, "beslisdatum": date.isoformat()},
         )
-        members.append(Member(key, facts, notes))
-    date = beslisdatum
-    if date is None and "beslisdatum" in plain:
-        try:
-            date = dt.date.fromisoformat(plain["beslisdatum"])
-        except ValueError:
-            problems.append(f'beslisdatum: expected a date like 2026-11-23, got "{plain["beslisdatum"]}"')
-        else:
-            if not EARLIEST_DATE <= date <= LATEST_DATE:
-                problems.append(f"beslisdatum: {date.isoformat()} is not between {EARLIEST_DATE} and {LATEST_DATE}")
-                date = None
-    if date is None:
-        date = default_beslisdatum
-    if date is None and not problems:
-        problems.append("beslisdatum: missing; give it in the case or on the command line (--beslisdatum)")
-    if problems or date is None:
-        raise CaseError(problems)
-    aanvraag = {**converted["aanvraag"][0], "beslisdatum": date}
-    reference = aanvraag.get("zaaknummer")
-    return Case(
-        beslisdatum=date,
-        aanvraag=aanvraag,
-        referent=converted["referent"][0],
-        members=tuple(members),
-        aanvraag_toelichtingen=converted["aanvraag"][1],
-        referent_toelichtingen=converted["referent"][1],
-        label=str(reference) if reference else label,
-        source={**plain, "beslisdatum": date.isoformat()},
-    )
 
 
 def _convert(

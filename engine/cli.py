@@ -11,7 +11,7 @@ import platform
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, NoReturn
@@ -19,8 +19,7 @@ from typing import Any, NoReturn
 import click
 import jsonschema
 
-from engine.api import Rules, engine_for, read_case_file
-from engine.api import decide as decide_case
+from engine.api import Rules
 from engine.case import CaseLimits, case_schema, current_case_limits, set_case_limits
 from engine.coverage import paragraph_coverage, unfired_rules
 from engine.errors import (
@@ -48,6 +47,14 @@ def _fail(error: NareisError, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def _motivation_checker() -> Callable[[str, Collection[str]], str | None]:
+    """The documents' check of a motivation text. The engine never imports the renderers; the command (the
+    application) does, here, and passes the checker to the loader."""
+    from renderers.environment import check_motivation
+
+    return check_motivation
+
+
 def _rule_base(tables: Path, cache: bool = True) -> RuleBase:
     """Load the tables; the files are checked first (formats, FIFOs, links, count), so that reading cannot hang.
     The rule base comes from the user's cache when it holds this exact content (see engine/cache.py).
@@ -56,13 +63,12 @@ def _rule_base(tables: Path, cache: bool = True) -> RuleBase:
     it would otherwise pass unseen.
     """
     from engine.cache import default_cache_dir, load_cached
-    from renderers.environment import check_motivation
 
     if tables.is_dir():
         problems = scan_directory(tables)
         if problems:
             raise WorkbookProblems(problems)
-    rule_base = load_cached(tables, check_motivation, default_cache_dir() if cache else None)
+    rule_base = load_cached(tables, _motivation_checker(), default_cache_dir() if cache else None)
     context = click.get_current_context(silent=True)
     if context is not None and context.info_name in ("check", "coverage"):
         tested = {scenario.location.workbook for scenario in rule_base.scenarios}
@@ -194,11 +200,10 @@ def decide(
     """
     inputs = (case, tables)
     _refuse_input_as_output(output, inputs)  # before any work, so that nothing is decided for nothing
-    rule_base = _rule_base(tables, cache=not no_cache)
+    rules = Rules(_rule_base(tables, cache=not no_cache))
     given = beslisdatum.date() if beslisdatum else None
     # The one place that reads the clock: the default decision date, recorded in the decision.
-    parsed = read_case_file(case, rule_base, given, default_beslisdatum=dt.date.today())
-    decision = decide_case(parsed, rule_base)
+    decision = rules.decide(rules.read_case_file(case, given, default_beslisdatum=dt.date.today()))
     if document:
         _write_document(decision.to_json(), document, fmt or "html", output, inputs)
         return
@@ -289,8 +294,8 @@ def coverage(directory: Path) -> None:
 
     Example: nareis coverage decision_tables
     """
-    rule_base = _rule_base(directory)
-    engine = engine_for(rule_base)
+    rules = Rules(_rule_base(directory))
+    rule_base, engine = rules.rule_base, rules.engine
     fired = [rule for scenario in rule_base.scenarios for rule in run_scenario(scenario, engine).fired]
     paragraphs = paragraph_coverage(rule_base)
     for item in paragraphs:
@@ -373,7 +378,7 @@ def diff(
     """
     from engine.diff_command import run_diff
 
-    sys.exit(run_diff(old, new, tables, cases, not no_impact, lang, fmt, not no_cache))
+    sys.exit(run_diff(old, new, tables, cases, not no_impact, lang, fmt, not no_cache, _motivation_checker()))
 
 
 @main.command()
@@ -603,11 +608,9 @@ def batch(cases: Path, output: Path, tables: Path, workers: int | None, document
     import tempfile
 
     from engine.batch import case_sources, decide_batch, worker_pool
-    from engine.cache import default_cache_dir
 
     if output.resolve() == cases.resolve() or cases.resolve() in output.resolve().parents:
         raise click.UsageError(f"-o {output} would overwrite the cases it reads")
-    cache_dir = None if no_cache else default_cache_dir()
     # Through _rule_base like every command: the directory is scanned first (FIFOs, links, formats), so it cannot hang.
     rules = Rules(_rule_base(tables, cache=not no_cache))
     count = workers or os.cpu_count() or 1
@@ -616,7 +619,7 @@ def batch(cases: Path, output: Path, tables: Path, workers: int | None, document
     total, failed = 0, 0
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent, prefix=".tmp-", delete=False) as file:
-        pool = worker_pool(count, tables, cache_dir) if count > 1 else None
+        pool = worker_pool(count, rules) if count > 1 else None
         try:
             with _progress() as advance:
                 for line, decided in decide_batch(rules, case_sources(cases), today, pool, documents, progress=advance):
