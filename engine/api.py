@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.case import Case, CaseReader, load_case_file, read_case
-from engine.compiler import compile_network
+from engine.compiler import Network, compile_network
 from engine.loader import MotivationChecker
 from engine.model import RuleBase
 from engine.runtime import Engine
@@ -31,9 +31,12 @@ class Rules:
     are built again where it is unpickled, so a Rules object can be sent to the workers of any
     concurrent.futures executor (a process pool, a Dask client's get_executor(), ...)."""
 
-    def __init__(self, rule_base: RuleBase) -> None:
+    def __init__(self, rule_base: RuleBase, network: Network | None = None) -> None:
+        """`network`: the rule base's compiled network when it is at hand (from the cache); else it is compiled."""
+        if network is None or network.rule_base is not rule_base:
+            network = compile_network(rule_base)
         self.rule_base = rule_base
-        self.engine = Engine(compile_network(rule_base))
+        self.engine = Engine(network)
         self.reader = CaseReader(rule_base)
 
     @classmethod
@@ -42,9 +45,9 @@ class Rules:
     ) -> Rules:
         """Load, verify and compile the workbooks in `directory`. With `cache_dir`, a rule base cached there for
         this exact content (and this motivation checker) is reused, and a new one is stored."""
-        from engine.cache import load_cached
+        from engine.cache import load_compiled
 
-        return cls(load_cached(directory, check_motivation, cache_dir))
+        return cls(*load_compiled(directory, check_motivation, cache_dir))
 
     def __reduce__(self) -> tuple[type[Rules], tuple[RuleBase]]:
         return (Rules, (self.rule_base,))

@@ -13,15 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from engine.errors import CaseError, CellError
 from engine.expressions import parse_literal_value
 from engine.model import Fact, RuleBase
 from engine.types import Duration, FactType, Kind, Value
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 
 @dataclass(frozen=True)
@@ -414,7 +416,7 @@ class CaseReader:
     def __init__(self, rule_base: RuleBase) -> None:
         self.rule_base = rule_base
         self.schema = case_schema(rule_base)
-        self.validator = jsonschema.Draft202012Validator(self.schema)
+        self._validator: Any = None  # jsonschema's, built when a case first needs the full reading
         # For the fast path: per entity, each input fact's kind, type and (for a keuze or ja/nee) its values as a
         # case gives them, mapped to the value parse_literal_value makes of them.
         self._specs: dict[str, dict[str, _Spec]] = {"aanvraag": {}, "referent": {}, "gezinslid": {}}
@@ -429,6 +431,15 @@ class CaseReader:
         self._member_required = ("id", *sorted(required_by_letters(rule_base)))
         # The fast path checks no names (they are the glossary's): it is taken when the text limit admits them all.
         self._shortest_text_limit = max(20, *(len(n) for n in rule_base.glossary))
+
+    @property
+    def validator(self) -> Any:
+        """The schema's validator (jsonschema is imported only when a case is not plainly valid)."""
+        if self._validator is None:
+            import jsonschema
+
+            self._validator = jsonschema.Draft202012Validator(self.schema)
+        return self._validator
 
     def read(
         self,
@@ -808,7 +819,7 @@ def _plain(data: Any) -> Any:
     return data
 
 
-def _schema_messages(error: jsonschema.ValidationError, rule_base: RuleBase) -> list[str]:
+def _schema_messages(error: ValidationError, rule_base: RuleBase) -> list[str]:
     path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
     if error.validator == "additionalProperties":
         schema = error.schema if isinstance(error.schema, dict) else {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import json
 import os
 import platform
@@ -14,14 +15,12 @@ import traceback
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-import jsonschema
 
 from engine.api import Rules
 from engine.case import CaseLimits, case_schema, current_case_limits, set_case_limits
-from engine.coverage import paragraph_coverage, unfired_rules
 from engine.errors import (
     EXIT_CASE,
     EXIT_INTERNAL,
@@ -34,7 +33,9 @@ from engine.errors import (
     WorkbookProblems,
 )
 from engine.model import RuleBase
-from engine.scenarios import run_scenario
+
+if TYPE_CHECKING:
+    from engine.compiler import Network
 from engine.trace import Decision, value_json
 from engine.workbook import WorkbookLimits, current_limits, read_workbook, scan_directory, set_limits
 
@@ -47,28 +48,42 @@ def _fail(error: NareisError, code: int) -> NoReturn:
     sys.exit(code)
 
 
+class _MotivationChecker:
+    """The documents' check of a motivation text (renderers.environment.check_motivation), passed to the loader.
+
+    The engine never imports the renderers; the command (the application) does, and only when a workbook is
+    actually read: with a warm cache nothing is checked, so Jinja is not imported. The cache key names the checker
+    (engine.cache.checker_name): this stand-in carries the name of the function it calls."""
+
+    cache_name = "renderers.environment.check_motivation"
+
+    def __call__(self, text: str, names: Collection[str]) -> str | None:
+        from renderers.environment import check_motivation
+
+        return check_motivation(text, names)
+
+
 def _motivation_checker() -> Callable[[str, Collection[str]], str | None]:
-    """The documents' check of a motivation text. The engine never imports the renderers; the command (the
-    application) does, here, and passes the checker to the loader."""
-    from renderers.environment import check_motivation
-
-    return check_motivation
+    return _MotivationChecker()
 
 
-def _rule_base(tables: Path, cache: bool = True) -> RuleBase:
+def _loaded(tables: Path, cache: bool = True) -> tuple[RuleBase, Network | None]:
     """Load the tables; the files are checked first (formats, FIFOs, links, count), so that reading cannot hang.
     The rule base comes from the user's cache when it holds this exact content (see engine/cache.py).
 
     For `check` and `coverage`, a workbook with decision tables but no scenarios (a deleted Tests sheet) is a problem:
     it would otherwise pass unseen.
     """
-    from engine.cache import default_cache_dir, load_cached
+    from engine.cache import default_cache_dir, load_compiled
 
     if tables.is_dir():
         problems = scan_directory(tables)
         if problems:
             raise WorkbookProblems(problems)
-    rule_base = load_cached(tables, _motivation_checker(), default_cache_dir() if cache else None)
+    rule_base, network = load_compiled(tables, _motivation_checker(), default_cache_dir() if cache else None)
+    # One command, one rule base for the life of the process: the collector need not scan its ~100,000 objects
+    # again and again (a full collection while the first case is decided cost a quarter of `nareis decide`).
+    gc.freeze()
     context = click.get_current_context(silent=True)
     if context is not None and context.info_name in ("check", "coverage"):
         tested = {scenario.location.workbook for scenario in rule_base.scenarios}
@@ -82,7 +97,16 @@ def _rule_base(tables: Path, cache: bool = True) -> RuleBase:
                 )
                 for workbook in untested
             )
-    return rule_base
+    return rule_base, network
+
+
+def _rule_base(tables: Path, cache: bool = True) -> RuleBase:
+    return _loaded(tables, cache)[0]
+
+
+def _rules(tables: Path, cache: bool = True) -> Rules:
+    """The tables loaded (see _loaded) and compiled, with the network from the cache when it holds one."""
+    return Rules(*_loaded(tables, cache))
 
 
 _LIMIT_NAMES = {f.name: "case" for f in dataclasses.fields(CaseLimits)} | {
@@ -200,7 +224,7 @@ def decide(
     """
     inputs = (case, tables)
     _refuse_input_as_output(output, inputs)  # before any work, so that nothing is decided for nothing
-    rules = Rules(_rule_base(tables, cache=not no_cache))
+    rules = _rules(tables, cache=not no_cache)
     given = beslisdatum.date() if beslisdatum else None
     # The one place that reads the clock: the default decision date, recorded in the decision.
     decision = rules.decide(rules.read_case_file(case, given, default_beslisdatum=dt.date.today()))
@@ -294,7 +318,10 @@ def coverage(directory: Path) -> None:
 
     Example: nareis coverage decision_tables
     """
-    rules = Rules(_rule_base(directory))
+    from engine.coverage import paragraph_coverage, unfired_rules
+    from engine.scenarios import run_scenario
+
+    rules = _rules(directory)
     rule_base, engine = rules.rule_base, rules.engine
     fired = [rule for scenario in rule_base.scenarios for rule in run_scenario(scenario, engine).fired]
     paragraphs = paragraph_coverage(rule_base)
@@ -482,6 +509,8 @@ _MAX_DECISION_BYTES = 50_000_000
 
 def _read_decision_file(path: Path) -> dict[str, Any]:
     """A saved decision: a regular JSON file of bounded size whose shape is that of Decision.to_json()."""
+    from jsonschema import Draft202012Validator
+
     try:
         if not path.is_file():
             raise DecisionFileError(f"{path}: not a regular file")
@@ -493,7 +522,7 @@ def _read_decision_file(path: Path) -> dict[str, Any]:
     problems = [
         f"{''.join(f'[{p}]' if isinstance(p, int) else f'.{p}' for p in e.absolute_path).lstrip('.') or 'decision'}"
         f": {e.message}"
-        for e in sorted(jsonschema.Draft202012Validator(_DECISION_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
+        for e in sorted(Draft202012Validator(_DECISION_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
     ]
     if problems:
         raise DecisionFileError("\n".join([f"{path}: not a decision saved by nareis decide:", *problems[:20]]))
@@ -560,7 +589,7 @@ def _check_saved_decision(path: Path, data: Mapping[str, Any], rule_base: RuleBa
 
 
 def _decision_json(decision: Decision) -> str:
-    from renderers.documents import with_paragraphs
+    from renderers.context import with_paragraphs  # the motivations as paragraphs (Jinja), not the documents
 
     return json.dumps(with_paragraphs(decision.to_json()), indent=2, ensure_ascii=False) + "\n"
 
@@ -612,7 +641,7 @@ def batch(cases: Path, output: Path, tables: Path, workers: int | None, document
     if output.resolve() == cases.resolve() or cases.resolve() in output.resolve().parents:
         raise click.UsageError(f"-o {output} would overwrite the cases it reads")
     # Through _rule_base like every command: the directory is scanned first (FIFOs, links, formats), so it cannot hang.
-    rules = Rules(_rule_base(tables, cache=not no_cache))
+    rules = _rules(tables, cache=not no_cache)
     count = workers or os.cpu_count() or 1
     # The one place that reads the clock: the default decision date, recorded in each decision.
     today = dt.date.today()
