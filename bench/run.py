@@ -9,6 +9,7 @@ the stated count; the row says how many were run. NAREIS_BENCH_FULL=1 runs the f
 from __future__ import annotations
 
 import cProfile
+import dataclasses
 import datetime as dt
 import gc
 import importlib
@@ -278,6 +279,19 @@ def main() -> None:
     growth = (resident_bytes() - before) * 10_000 / (count - step)
     rows.append(Row(f"memory growth per 10,000 decisions (measured over {count:,}; MiB)", None, growth / 2**20,
                     note="MiB"))
+
+    # Reloading edited tables in one process: each reload has a new content hash, so a new network and ruleset.
+    reloads = 20
+    base = rules.rule_base
+    gc.collect()
+    before = resident_bytes()
+    for number in range(reloads):
+        edited = Rules(dataclasses.replace(base, content_hash=f"{base.content_hash[:56]}{number:08d}"))
+        edited.decide(case)
+        del edited
+    gc.collect()
+    rows.append(Row(f"resident growth per reload of edited tables ({reloads} reloads, old Rules dropped; MiB)", None,
+                    (resident_bytes() - before) / reloads / 2**20, note="MiB"))
 
     # The command line and the batch, in fresh processes with a warm cache of their own.
     with tempfile.TemporaryDirectory() as scratch:

@@ -81,25 +81,21 @@ def decide_source(rules: Rules, source: CaseSource, default_beslisdatum: dt.date
 
 
 def _decide_chunk(
-    rules: Rules, chunk: list[CaseSource], default_beslisdatum: dt.date, documents: Path | None
+    rules: Rules, chunk: list[CaseSource], default_beslisdatum: dt.date, documents: DocumentWriter | None
 ) -> list[tuple[str, bool]]:
     lines = []
     for source in chunk:
         line, decision = decide_source(rules, source, default_beslisdatum)
         if decision is not None and documents is not None:
-            write_case_documents(decision, documents / Path(source.label.replace(":", "_")).stem)
+            documents(decision, Path(source.label.replace(":", "_")).stem)
         lines.append((line, decision is not None))
     return lines
 
 
-def write_case_documents(decision: Decision, directory: Path) -> None:
-    """Every document the decision calls for, as HTML, in its own directory."""
-    from renderers.documents import applicable_documents, render_document
-
-    data = decision.to_json()
-    directory.mkdir(parents=True, exist_ok=True)
-    for document in applicable_documents(data):
-        (directory / f"{document}.html").write_bytes(render_document(data, document, "html"))
+# Writes a decided case's documents, given the decision and a name for the case made from its label. The command
+# passes one (it renders with the renderers; the engine does not import them); in worker processes it must pickle,
+# so it is a module-level function or a functools.partial of one.
+DocumentWriter = Callable[[Decision, str], None]
 
 
 def decide_batch(
@@ -107,7 +103,7 @@ def decide_batch(
     sources: Iterator[CaseSource],
     default_beslisdatum: dt.date,
     executor: Executor | None = None,
-    documents: Path | None = None,
+    documents: DocumentWriter | None = None,
     chunk_size: int = 100,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[str, bool]]:
@@ -144,7 +140,7 @@ def _set_worker_rules(rules: Rules) -> None:
 
 
 def _worker_chunk(
-    chunk: list[CaseSource], default_beslisdatum: dt.date, documents: Path | None
+    chunk: list[CaseSource], default_beslisdatum: dt.date, documents: DocumentWriter | None
 ) -> list[tuple[str, bool]]:
     return _decide_chunk(_worker_rules[0], chunk, default_beslisdatum, documents)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import json
 import os
@@ -651,7 +652,8 @@ def batch(cases: Path, output: Path, tables: Path, workers: int | None, document
         pool = worker_pool(count, rules) if count > 1 else None
         try:
             with _progress() as advance:
-                for line, decided in decide_batch(rules, case_sources(cases), today, pool, documents, progress=advance):
+                writer = functools.partial(write_case_documents, documents) if documents is not None else None
+                for line, decided in decide_batch(rules, case_sources(cases), today, pool, writer, progress=advance):
                     total += 1
                     failed += not decided
                     file.write(line + "\n")
@@ -662,6 +664,17 @@ def batch(cases: Path, output: Path, tables: Path, workers: int | None, document
     click.echo(f"{total} zaken: {total - failed} beslist, {failed} met een fout -> {output}", err=True)
     if failed:
         sys.exit(EXIT_CASE)
+
+
+def write_case_documents(directory: Path, decision: Decision, name: str) -> None:
+    """Every document the decision calls for, as HTML, in DIRECTORY/<name>/ (for `nareis batch --documents`)."""
+    from renderers.documents import applicable_documents, render_document
+
+    data = decision.to_json()
+    target = directory / name
+    target.mkdir(parents=True, exist_ok=True)
+    for document in applicable_documents(data):
+        (target / f"{document}.html").write_bytes(render_document(data, document, "html"))
 
 
 @contextlib.contextmanager
