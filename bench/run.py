@@ -194,6 +194,7 @@ def check_rows() -> list[Row]:
     try:
         module = importlib.import_module("bench.check_bench")
     except ImportError:
+        print("  nareis check: bench/check_bench.py is not there; skipped", file=sys.stderr)
         return []
     for name in ("check_rows", "measure", "bench", "run", "main"):
         function = getattr(module, name, None)
@@ -222,6 +223,12 @@ def check_rows() -> list[Row]:
     return rows
 
 
+def progress(rows: list[Row]) -> None:
+    """The figure just measured, on stderr, so a slow run shows where it is."""
+    row = rows[-1]
+    print(f"  {row.figure}: {row.measured:.6g}{' MiB' if row.note == 'MiB' else ' s'}", file=sys.stderr, flush=True)
+
+
 def main() -> None:
     began = time.perf_counter()
     rows: list[Row] = []
@@ -230,16 +237,18 @@ def main() -> None:
     # Load: cold (reading every workbook, then compiling) and from the cache on disk.
     gc.collect()
     cold = []
-    for _ in range(3 if FULL else 2):
+    for _ in range(3 if FULL else 1):
         start = time.perf_counter()
         Rules(load_directory(TABLES))
         cold.append(time.perf_counter() - start)
     rows.append(Row(f"load + compile all workbooks, cold (median of {len(cold)})", 1.0, statistics.median(cold)))
+    progress(rows)
     with tempfile.TemporaryDirectory() as scratch:
         store = Path(scratch) / "nareis"
         load_compiled(TABLES, None, store)
         cached = median_seconds(lambda: Rules(*load_compiled(TABLES, None, store)), 5)
     rows.append(Row("load + compile from the cache on disk (median of 5)", 0.3, cached))
+    progress(rows)
 
     rules = Rules.load(TABLES)
     data = load_case_file(FAMILY)
@@ -265,9 +274,10 @@ def main() -> None:
         f"({counts['assert_fact']} asserts)", None, floor,
     ))
     rows.append(Row("decide() within 1.5x of durable-rules' floor (target: 1.5x floor)", 1.5 * floor, decide))
+    progress(rows)
 
     # Memory and sessions: many decisions in one process (durable-rules allows 1,024 live sessions).
-    count = 30_000 if FULL else max(2_000, min(30_000, int(25.0 / max(decide, 1e-6)) // 1000 * 1000))
+    count = 30_000 if FULL else max(2_000, min(30_000, int(15.0 / max(decide, 1e-6)) // 1000 * 1000))
     step = count // 3
     for _ in range(step):
         rules.decide(case)
@@ -279,6 +289,7 @@ def main() -> None:
     growth = (resident_bytes() - before) * 10_000 / (count - step)
     rows.append(Row(f"memory growth per 10,000 decisions (measured over {count:,}; MiB)", None, growth / 2**20,
                     note="MiB"))
+    progress(rows)
 
     # Reloading edited tables in one process: each reload has a new content hash, so a new network and ruleset.
     reloads = 20
@@ -292,16 +303,19 @@ def main() -> None:
     gc.collect()
     rows.append(Row(f"resident growth per reload of edited tables ({reloads} reloads, old Rules dropped; MiB)", None,
                     (resident_bytes() - before) / reloads / 2**20, note="MiB"))
+    progress(rows)
 
     # The command line and the batch, in fresh processes with a warm cache of their own.
+    runs = 5 if FULL else 3
     with tempfile.TemporaryDirectory() as scratch:
         cache = Path(scratch) / "cache"
-        rows.append(Row("nareis decide CASE (JSON), wall, warm cache (median of 5)", 0.5,
-                        cli_wall(["decide", str(FAMILY)], cache, 5)))
-        rows.append(Row("nareis decide CASE --format text, wall, warm cache (median of 5)", 0.5,
-                        cli_wall(["decide", str(FAMILY), "--format", "text"], cache, 5)))
+        rows.append(Row(f"nareis decide CASE (JSON), wall, warm cache (median of {runs})", 0.5,
+                        cli_wall(["decide", str(FAMILY)], cache, runs)))
+        rows.append(Row(f"nareis decide CASE --format text, wall, warm cache (median of {runs})", 0.5,
+                        cli_wall(["decide", str(FAMILY), "--format", "text"], cache, runs)))
+        progress(rows)
         per_case = decide + 0.2 * MS
-        families = 10_000 if FULL else max(1_000, min(10_000, int(2 * 20.0 / per_case) // 1000 * 1000))
+        families = 10_000 if FULL else max(1_000, min(10_000, int(2 * 10.0 / per_case) // 1000 * 1000))
         cases = Path(scratch) / "cases.jsonl"
         with cases.open("w", encoding="utf-8") as file:
             for number in range(families):
@@ -317,6 +331,7 @@ def main() -> None:
         wall = time.perf_counter() - start
         rows.append(Row(f"nareis batch: 10,000 families on 2 workers, wall (ran {families:,}, scaled)", 10.0,
                         wall * 10_000 / families))
+        progress(rows)
 
     # Documents.
     try:
@@ -330,6 +345,7 @@ def main() -> None:
                         median_seconds(lambda: render_document(decision, "beschikking", "pdf"), 3)))
         rows.append(Row("beslisnotitie as PDF (once)", 3.0,
                         median_seconds(lambda: render_document(decision, "beslisnotitie", "pdf"), 1)))
+        progress(rows)
 
     rows.extend(check_rows())
     baselines.append(baseline_seconds())
