@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.api import Rules
-from engine.case import load_case_file, read_case
+from engine.case import load_case_file
 from engine.errors import CaseError, NareisError
 from engine.trace import Decision, value_json
 
@@ -73,9 +73,7 @@ def decide_source(rules: Rules, source: CaseSource, default_beslisdatum: dt.date
     if source.data is None:
         return result_line(source.label, None, source.error), None
     try:
-        case = read_case(
-            source.data, rules.rule_base, None, label=source.label, default_beslisdatum=default_beslisdatum
-        )
+        case = rules.read_case(source.data, None, label=source.label, default_beslisdatum=default_beslisdatum)
         decision = rules.decide(case)
     except NareisError as error:
         return result_line(source.label, None, str(error)), None
@@ -83,25 +81,21 @@ def decide_source(rules: Rules, source: CaseSource, default_beslisdatum: dt.date
 
 
 def _decide_chunk(
-    rules: Rules, chunk: list[CaseSource], default_beslisdatum: dt.date, documents: Path | None
+    rules: Rules, chunk: list[CaseSource], default_beslisdatum: dt.date, documents: DocumentWriter | None
 ) -> list[tuple[str, bool]]:
     lines = []
     for source in chunk:
         line, decision = decide_source(rules, source, default_beslisdatum)
         if decision is not None and documents is not None:
-            write_case_documents(decision, documents / Path(source.label.replace(":", "_")).stem)
+            documents(decision, Path(source.label.replace(":", "_")).stem)
         lines.append((line, decision is not None))
     return lines
 
 
-def write_case_documents(decision: Decision, directory: Path) -> None:
-    """Every document the decision calls for, as HTML, in its own directory."""
-    from renderers.documents import applicable_documents, render_document
-
-    data = decision.to_json()
-    directory.mkdir(parents=True, exist_ok=True)
-    for document in applicable_documents(data):
-        (directory / f"{document}.html").write_bytes(render_document(data, document, "html"))
+# Writes a decided case's documents, given the decision and a name for the case made from its label. The command
+# passes one (it renders with the renderers; the engine does not import them); in worker processes it must pickle,
+# so it is a module-level function or a functools.partial of one.
+DocumentWriter = Callable[[Decision, str], None]
 
 
 def decide_batch(
@@ -109,14 +103,14 @@ def decide_batch(
     sources: Iterator[CaseSource],
     default_beslisdatum: dt.date,
     executor: Executor | None = None,
-    documents: Path | None = None,
+    documents: DocumentWriter | None = None,
     chunk_size: int = 100,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[tuple[str, bool]]:
     """The result lines of `sources`, in their order, each with whether its case was decided.
 
-    With an executor made by `worker_pool`, chunks of cases go to its worker processes, each of which loaded the
-    rule base once when it started; without one, they are decided here with `rules`."""
+    With an executor made by `worker_pool`, chunks of cases go to its worker processes, each of which received the
+    rules once when it started; without one, they are decided here with `rules`."""
     chunks = _chunks(sources, chunk_size)
     if executor is None:
         results: Iterator[list[tuple[str, bool]]] = (
@@ -132,20 +126,21 @@ def decide_batch(
             progress(len(lines))
 
 
-def worker_pool(workers: int, tables: Path, cache_dir: Path | None) -> ProcessPoolExecutor:
-    """Worker processes that each load the rule base once (from the cache when it is warm)."""
-    return ProcessPoolExecutor(workers, initializer=_load_worker_rules, initargs=(tables, cache_dir))
+def worker_pool(workers: int, rules: Rules) -> ProcessPoolExecutor:
+    """Worker processes that each receive `rules` once, when they start (its rule base is pickled; each worker
+    compiles the network and builds the case validator itself)."""
+    return ProcessPoolExecutor(workers, initializer=_set_worker_rules, initargs=(rules,))
 
 
-_worker_rules: list[Rules] = []  # in a worker process only: the rules its pool's initializer loaded
+_worker_rules: list[Rules] = []  # in a worker process only: the rules its pool's initializer received
 
 
-def _load_worker_rules(tables: Path, cache_dir: Path | None) -> None:
-    _worker_rules.append(Rules.load(tables, cache_dir))
+def _set_worker_rules(rules: Rules) -> None:
+    _worker_rules[:] = [rules]
 
 
 def _worker_chunk(
-    chunk: list[CaseSource], default_beslisdatum: dt.date, documents: Path | None
+    chunk: list[CaseSource], default_beslisdatum: dt.date, documents: DocumentWriter | None
 ) -> list[tuple[str, bool]]:
     return _decide_chunk(_worker_rules[0], chunk, default_beslisdatum, documents)
 

@@ -13,15 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from engine.errors import CaseError, CellError
 from engine.expressions import parse_literal_value
 from engine.model import Fact, RuleBase
 from engine.types import Duration, FactType, Kind, Value
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 
 @dataclass(frozen=True)
@@ -402,59 +404,349 @@ def read_case(
     label: str = "case",
     default_beslisdatum: dt.date | None = None,
 ) -> Case:
-    """Validate plain case data against the glossary and convert it. Raises CaseError naming every problem."""
-    problems = _check_shape(data)
-    if problems:
-        raise CaseError(problems)
-    plain = _plain(data)
-    schema = case_schema(rule_base)
-    for error in sorted(jsonschema.Draft202012Validator(schema).iter_errors(plain), key=lambda e: list(e.path)):
-        problems.extend(_schema_messages(error, rule_base))
-    if problems:
-        raise CaseError(problems)
-    glossary = rule_base.glossary
-    converted: dict[str, tuple[dict[str, Value], dict[str, str]]] = {}
-    for entity in ("aanvraag", "referent"):
-        converted[entity] = _convert(plain[entity], entity, glossary, problems)
-    members = []
-    seen: set[str] = set()
-    for index, raw in enumerate(plain["gezinsleden"]):
-        key = raw["id"]
-        if key in seen:
-            problems.append(f'gezinsleden[{index}].id: "{key}" is used twice; every family member needs its own id')
-        seen.add(key)
-        facts, notes = _convert(
-            {k: v for k, v in raw.items() if k != "id"}, f"gezinsleden[{index}]", glossary, problems
-        )
-        members.append(Member(key, facts, notes))
-    date = beslisdatum
-    if date is None and "beslisdatum" in plain:
-        try:
-            date = dt.date.fromisoformat(plain["beslisdatum"])
-        except ValueError:
-            problems.append(f'beslisdatum: expected a date like 2026-11-23, got "{plain["beslisdatum"]}"')
-        else:
+    """Validate plain case data against the glossary and convert it. Raises CaseError naming every problem.
+
+    This builds the case schema's validator anew: to read many cases, build a CaseReader once (Rules holds one)."""
+    return CaseReader(rule_base).read(data, beslisdatum, label, default_beslisdatum)
+
+
+class CaseReader:
+    """Reads cases for one rule base: its JSON Schema and validator are built once, here."""
+
+    def __init__(self, rule_base: RuleBase) -> None:
+        self.rule_base = rule_base
+        self.schema = case_schema(rule_base)
+        self._validator: Any = None  # jsonschema's, built when a case first needs the full reading
+        # For the fast path: per entity, each input fact's kind, type and (for a keuze or ja/nee) its values as a
+        # case gives them, mapped to the value parse_literal_value makes of them.
+        self._specs: dict[str, dict[str, _Spec]] = {"aanvraag": {}, "referent": {}, "gezinslid": {}}
+        for name, fact in rule_base.glossary.items():
+            if not fact.is_input or name == "beslisdatum" or fact.entity not in self._specs:
+                continue
+            choices: dict[str, Value] | None = None
+            if not fact.type.is_list and fact.type.kind in (Kind.KEUZE, Kind.JA_NEE):
+                given = fact.type.values if fact.type.kind is Kind.KEUZE else ("ja", "nee")
+                choices = {text: parse_literal_value(text, fact.type) for text in given}
+            self._specs[fact.entity][name] = _Spec(fact.type.kind, fact.type, choices)
+        self._member_required = ("id", *sorted(required_by_letters(rule_base)))
+        # The fast path checks no names (they are the glossary's): it is taken when the text limit admits them all.
+        self._shortest_text_limit = max(20, *(len(n) for n in rule_base.glossary))
+
+    @property
+    def validator(self) -> Any:
+        """The schema's validator (jsonschema is imported only when a case is not plainly valid)."""
+        if self._validator is None:
+            import jsonschema
+
+            self._validator = jsonschema.Draft202012Validator(self.schema)
+        return self._validator
+
+    def read(
+        self,
+        data: Mapping[str, Any],
+        beslisdatum: dt.date | None = None,
+        label: str = "case",
+        default_beslisdatum: dt.date | None = None,
+    ) -> Case:
+        """Validate plain case data against the glossary and convert it. Raises CaseError naming every problem.
+
+        A valid case takes the fast path: one pass that checks what the schema, the shape limits and the
+        conversion check, without building a message. Anything it does not accept goes through every check with
+        its message (`_read_checked`), so the result and the errors are those of the full reading."""
+        case = self._read_fast(data, beslisdatum, label, default_beslisdatum)
+        if case is not None:
+            return case
+        return self._read_checked(data, beslisdatum, label, default_beslisdatum)
+
+    def _read_fast(
+        self,
+        data: Mapping[str, Any],
+        beslisdatum: dt.date | None,
+        label: str,
+        default_beslisdatum: dt.date | None,
+    ) -> Case | None:
+        """The case, or None when anything is not plainly valid (the full reading then finds the problem)."""
+        limits = _limits
+        if limits.depth < _CASE_DEPTH or limits.text < self._shortest_text_limit or type(data) is not dict:
+            return None
+        if not data.keys() <= _TOP_KEYS or not data.keys() >= _REQUIRED_TOP:
+            return None
+        raw_members = data["gezinsleden"]
+        if type(raw_members) is not list or not 1 <= len(raw_members) <= limits.members:
+            return None
+        aanvraag = self._entity(data["aanvraag"], self._specs["aanvraag"], limits, False)
+        referent = self._entity(data["referent"], self._specs["referent"], limits, False)
+        if aanvraag is None or referent is None:
+            return None
+        members = []
+        plain_members = []
+        seen: set[str] = set()
+        specs = self._specs["gezinslid"]
+        for raw in raw_members:
+            if type(raw) is not dict or not all(key in raw for key in self._member_required):
+                return None
+            member = self._entity(raw, specs, limits, True)
+            if member is None:
+                return None
+            key = member[0]["id"]
+            if type(key) is not str or not key or key in seen:
+                return None
+            seen.add(key)
+            plain_members.append(member[0])
+            members.append(Member(key, member[1], member[2]))
+        plain: dict[str, Any] = {}
+        for name in data:
+            if name == "beslisdatum":
+                given = data[name]
+                text = given.isoformat() if isinstance(given, dt.date) else given
+                if type(text) is not str or not _ISO_DATE.fullmatch(text):
+                    return None
+                plain[name] = text
+            elif name == "aanvraag":
+                plain[name] = aanvraag[0]
+            elif name == "referent":
+                plain[name] = referent[0]
+            else:
+                plain[name] = plain_members
+        date = beslisdatum
+        if date is None and "beslisdatum" in plain:
+            try:
+                date = dt.date.fromisoformat(plain["beslisdatum"])
+            except ValueError:
+                return None
             if not EARLIEST_DATE <= date <= LATEST_DATE:
-                problems.append(f"beslisdatum: {date.isoformat()} is not between {EARLIEST_DATE} and {LATEST_DATE}")
-                date = None
-    if date is None:
-        date = default_beslisdatum
-    if date is None and not problems:
-        problems.append("beslisdatum: missing; give it in the case or on the command line (--beslisdatum)")
-    if problems or date is None:
-        raise CaseError(problems)
-    aanvraag = {**converted["aanvraag"][0], "beslisdatum": date}
-    reference = aanvraag.get("zaaknummer")
-    return Case(
-        beslisdatum=date,
-        aanvraag=aanvraag,
-        referent=converted["referent"][0],
-        members=tuple(members),
-        aanvraag_toelichtingen=converted["aanvraag"][1],
-        referent_toelichtingen=converted["referent"][1],
-        label=str(reference) if reference else label,
-        source={**plain, "beslisdatum": date.isoformat()},
-    )
+                return None
+        if date is None:
+            date = default_beslisdatum
+        if date is None:
+            return None
+        facts = {**aanvraag[1], "beslisdatum": date}
+        reference = facts.get("zaaknummer")
+        return Case(
+            beslisdatum=date,
+            aanvraag=facts,
+            referent=referent[1],
+            members=tuple(members),
+            aanvraag_toelichtingen=aanvraag[2],
+            referent_toelichtingen=referent[2],
+            label=str(reference) if reference else label,
+            source={**plain, "beslisdatum": date.isoformat()},
+        )
+
+    def _entity(
+        self, raw: object, specs: dict[str, _Spec], limits: CaseLimits, member: bool
+    ) -> tuple[dict[str, Any], dict[str, Value], dict[str, str]] | None:
+        """One entity's plain data (as the schema sees it), its values and its notes; None when not plainly valid."""
+        if type(raw) is not dict:
+            return None
+        plain: dict[str, Any] = {}
+        facts: dict[str, Value] = {}
+        notes: dict[str, str] = {}
+        for name, given in raw.items():
+            if member and name == "id":
+                key = _plain_scalar(given, limits)
+                if type(key) is not str:
+                    return None
+                plain[name] = key
+                continue
+            spec = specs.get(name)
+            if spec is None or type(name) is not str:
+                return None
+            if given is None:
+                plain[name] = None
+                continue
+            if type(given) is dict:
+                if "waarde" not in given:
+                    return None
+                noted: dict[str, Any] = {}
+                value: Value | None = None
+                for part, item in given.items():
+                    if part == "waarde":
+                        converted = _value(item, spec, limits)
+                        if converted is None:
+                            return None
+                        noted[part], value = converted
+                    elif part == "toelichting":
+                        if type(item) is not str or not _text_fits(item, limits):
+                            return None
+                        noted[part] = item
+                    elif part == "in_brief":
+                        shown = ("ja" if item else "nee") if type(item) is bool else item
+                        if shown not in ("ja", "nee"):
+                            return None
+                        noted[part] = shown
+                    else:
+                        return None
+                if noted.get("toelichting"):
+                    notes[LETTER_NOTE_PREFIX + name if noted.get("in_brief") == "ja" else name] = noted["toelichting"]
+                plain[name] = noted
+                assert value is not None
+                facts[name] = value
+                continue
+            converted = _value(given, spec, limits)
+            if converted is None:
+                return None
+            plain[name], facts[name] = converted
+        return plain, facts, notes
+
+    def _read_checked(
+        self,
+        data: Mapping[str, Any],
+        beslisdatum: dt.date | None,
+        label: str,
+        default_beslisdatum: dt.date | None,
+    ) -> Case:
+        """Every check with its message: the shape, the schema, each value's conversion, the decision date."""
+        rule_base = self.rule_base
+        problems = _check_shape(data)
+        if problems:
+            raise CaseError(problems)
+        plain = _plain(data)
+        for error in sorted(self.validator.iter_errors(plain), key=lambda e: list(e.path)):
+            problems.extend(_schema_messages(error, rule_base))
+        if problems:
+            raise CaseError(problems)
+        glossary = rule_base.glossary
+        converted: dict[str, tuple[dict[str, Value], dict[str, str]]] = {}
+        for entity in ("aanvraag", "referent"):
+            converted[entity] = _convert(plain[entity], entity, glossary, problems)
+        members = []
+        seen: set[str] = set()
+        for index, raw in enumerate(plain["gezinsleden"]):
+            key = raw["id"]
+            if key in seen:
+                problems.append(
+                    f'gezinsleden[{index}].id: "{key}" is used twice; every family member needs its own id'
+                )
+            seen.add(key)
+            facts, notes = _convert(
+                {k: v for k, v in raw.items() if k != "id"}, f"gezinsleden[{index}]", glossary, problems
+            )
+            members.append(Member(key, facts, notes))
+        date = beslisdatum
+        if date is None and "beslisdatum" in plain:
+            try:
+                date = dt.date.fromisoformat(plain["beslisdatum"])
+            except ValueError:
+                problems.append(f'beslisdatum: expected a date like 2026-11-23, got "{plain["beslisdatum"]}"')
+            else:
+                if not EARLIEST_DATE <= date <= LATEST_DATE:
+                    problems.append(
+                        f"beslisdatum: {date.isoformat()} is not between {EARLIEST_DATE} and {LATEST_DATE}"
+                    )
+                    date = None
+        if date is None:
+            date = default_beslisdatum
+        if date is None and not problems:
+            problems.append("beslisdatum: missing; give it in the case or on the command line (--beslisdatum)")
+        if problems or date is None:
+            raise CaseError(problems)
+        aanvraag = {**converted["aanvraag"][0], "beslisdatum": date}
+        reference = aanvraag.get("zaaknummer")
+        return Case(
+            beslisdatum=date,
+            aanvraag=aanvraag,
+            referent=converted["referent"][0],
+            members=tuple(members),
+            aanvraag_toelichtingen=converted["aanvraag"][1],
+            referent_toelichtingen=converted["referent"][1],
+            label=str(reference) if reference else label,
+            source={**plain, "beslisdatum": date.isoformat()},
+        )
+
+
+@dataclass(frozen=True)
+class _Spec:
+    kind: Kind
+    type: FactType
+    choices: dict[str, Value] | None  # a keuze's or ja/nee's values as given -> the value they stand for
+
+
+_CASE_DEPTH = 5  # the deepest a valid case goes: gezinsleden[i].fact.waarde[j]
+_TOP_KEYS = frozenset({"beslisdatum", "aanvraag", "referent", "gezinsleden"})
+_REQUIRED_TOP = frozenset({"aanvraag", "referent", "gezinsleden"})
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_BAD = object()  # a value the fast path does not accept
+
+
+def _text_fits(text: str, limits: CaseLimits) -> bool:
+    return len(text) <= limits.text and _FORBIDDEN.search(text) is None
+
+
+def _plain_scalar(given: object, limits: CaseLimits) -> object:
+    """A scalar as _plain makes it, when _check_shape has nothing to say about it; _BAD otherwise."""
+    kind = type(given)
+    if kind is str:
+        return given if _text_fits(given, limits) else _BAD  # type: ignore[arg-type]
+    if kind is bool:
+        return "ja" if given else "nee"
+    if isinstance(given, dt.date):
+        return given.isoformat()
+    if kind is Decimal or kind is int or kind is float:
+        if _number_problems("", given):  # type: ignore[arg-type]
+            return _BAD
+        return _plain(given)
+    return _BAD
+
+
+def _value(given: object, spec: _Spec, limits: CaseLimits) -> tuple[Any, Value] | None:
+    """A value as the schema sees it and as converted; None when it is not plainly valid."""
+    if spec.type.is_list:
+        if type(given) is not list:
+            return None
+        elements = []
+        for element in given:
+            plain = _plain_scalar(element, limits)
+            if plain is _BAD or not _schema_fits(plain, spec):
+                return None
+            elements.append(plain)
+        text = ", ".join(str(e) for e in elements)
+        try:
+            value = parse_literal_value(text, spec.type)
+        except (CellError, ValueError):
+            return None
+        return (elements, value) if not _out_of_range(value) else None
+    if spec.choices is not None:
+        plain = ("ja" if given else "nee") if type(given) is bool else given
+        if type(plain) is not str:
+            return None
+        choice = spec.choices.get(plain)
+        return None if choice is None else (plain, choice)
+    if spec.kind is Kind.DATUM and type(given) is dt.date:
+        date: dt.date = given
+        return (date.isoformat(), date) if EARLIEST_DATE <= date <= LATEST_DATE else None
+    plain = _plain_scalar(given, limits)
+    if plain is _BAD or not _schema_fits(plain, spec):
+        return None
+    if spec.kind is Kind.DATUM:
+        text = str(plain)
+        try:
+            value = dt.date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+        except ValueError:
+            return None
+    else:
+        try:
+            value = parse_literal_value(str(plain), spec.type)
+        except (CellError, ValueError):
+            return None
+    return (plain, value) if not _out_of_range(value) else None
+
+
+def _schema_fits(plain: object, spec: _Spec) -> bool:
+    """Whether one plain element passes its element schema (see _value_schema), checked strictly (ASCII digits)."""
+    kind = spec.kind
+    if kind is Kind.GETAL or kind is Kind.BEDRAG:
+        return type(plain) in (int, float) or (type(plain) is str and _PLAIN_NUMBER.fullmatch(plain) is not None)
+    if type(plain) is not str:
+        return False
+    if kind is Kind.KEUZE:
+        return plain in spec.type.values
+    if kind is Kind.JA_NEE:
+        return plain in ("ja", "nee")
+    if kind is Kind.DATUM:
+        return _ISO_DATE.fullmatch(plain) is not None
+    return True
 
 
 def _convert(
@@ -527,7 +819,7 @@ def _plain(data: Any) -> Any:
     return data
 
 
-def _schema_messages(error: jsonschema.ValidationError, rule_base: RuleBase) -> list[str]:
+def _schema_messages(error: ValidationError, rule_base: RuleBase) -> list[str]:
     path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
     if error.validator == "additionalProperties":
         schema = error.schema if isinstance(error.schema, dict) else {}

@@ -5,24 +5,23 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
+import gc
 import json
 import os
 import platform
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-import jsonschema
 
-from engine.api import Rules, engine_for, read_case_file
-from engine.api import decide as decide_case
+from engine.api import Rules
 from engine.case import CaseLimits, case_schema, current_case_limits, set_case_limits
-from engine.coverage import paragraph_coverage, unfired_rules
 from engine.errors import (
     EXIT_CASE,
     EXIT_INTERNAL,
@@ -35,7 +34,9 @@ from engine.errors import (
     WorkbookProblems,
 )
 from engine.model import RuleBase
-from engine.scenarios import run_scenario
+
+if TYPE_CHECKING:
+    from engine.compiler import Network
 from engine.trace import Decision, value_json
 from engine.workbook import WorkbookLimits, current_limits, read_workbook, scan_directory, set_limits
 
@@ -48,21 +49,42 @@ def _fail(error: NareisError, code: int) -> NoReturn:
     sys.exit(code)
 
 
-def _rule_base(tables: Path, cache: bool = True) -> RuleBase:
+class _MotivationChecker:
+    """The documents' check of a motivation text (renderers.environment.check_motivation), passed to the loader.
+
+    The engine never imports the renderers; the command (the application) does, and only when a workbook is
+    actually read: with a warm cache nothing is checked, so Jinja is not imported. The cache key names the checker
+    (engine.cache.checker_name): this stand-in carries the name of the function it calls."""
+
+    cache_name = "renderers.environment.check_motivation"
+
+    def __call__(self, text: str, names: Collection[str]) -> str | None:
+        from renderers.environment import check_motivation
+
+        return check_motivation(text, names)
+
+
+def _motivation_checker() -> Callable[[str, Collection[str]], str | None]:
+    return _MotivationChecker()
+
+
+def _loaded(tables: Path, cache: bool = True) -> tuple[RuleBase, Network | None]:
     """Load the tables; the files are checked first (formats, FIFOs, links, count), so that reading cannot hang.
     The rule base comes from the user's cache when it holds this exact content (see engine/cache.py).
 
     For `check` and `coverage`, a workbook with decision tables but no scenarios (a deleted Tests sheet) is a problem:
     it would otherwise pass unseen.
     """
-    from engine.cache import default_cache_dir, load_cached
-    from renderers.environment import check_motivation
+    from engine.cache import default_cache_dir, load_compiled
 
     if tables.is_dir():
         problems = scan_directory(tables)
         if problems:
             raise WorkbookProblems(problems)
-    rule_base = load_cached(tables, check_motivation, default_cache_dir() if cache else None)
+    rule_base, network = load_compiled(tables, _motivation_checker(), default_cache_dir() if cache else None)
+    # One command, one rule base for the life of the process: the collector need not scan its ~100,000 objects
+    # again and again (a full collection while the first case is decided cost a quarter of `nareis decide`).
+    gc.freeze()
     context = click.get_current_context(silent=True)
     if context is not None and context.info_name in ("check", "coverage"):
         tested = {scenario.location.workbook for scenario in rule_base.scenarios}
@@ -76,7 +98,16 @@ def _rule_base(tables: Path, cache: bool = True) -> RuleBase:
                 )
                 for workbook in untested
             )
-    return rule_base
+    return rule_base, network
+
+
+def _rule_base(tables: Path, cache: bool = True) -> RuleBase:
+    return _loaded(tables, cache)[0]
+
+
+def _rules(tables: Path, cache: bool = True) -> Rules:
+    """The tables loaded (see _loaded) and compiled, with the network from the cache when it holds one."""
+    return Rules(*_loaded(tables, cache))
 
 
 _LIMIT_NAMES = {f.name: "case" for f in dataclasses.fields(CaseLimits)} | {
@@ -194,11 +225,10 @@ def decide(
     """
     inputs = (case, tables)
     _refuse_input_as_output(output, inputs)  # before any work, so that nothing is decided for nothing
-    rule_base = _rule_base(tables, cache=not no_cache)
+    rules = _rules(tables, cache=not no_cache)
     given = beslisdatum.date() if beslisdatum else None
     # The one place that reads the clock: the default decision date, recorded in the decision.
-    parsed = read_case_file(case, rule_base, given, default_beslisdatum=dt.date.today())
-    decision = decide_case(parsed, rule_base)
+    decision = rules.decide(rules.read_case_file(case, given, default_beslisdatum=dt.date.today()))
     if document:
         _write_document(decision.to_json(), document, fmt or "html", output, inputs)
         return
@@ -289,8 +319,11 @@ def coverage(directory: Path) -> None:
 
     Example: nareis coverage decision_tables
     """
-    rule_base = _rule_base(directory)
-    engine = engine_for(rule_base)
+    from engine.coverage import paragraph_coverage, unfired_rules
+    from engine.scenarios import run_scenario
+
+    rules = _rules(directory)
+    rule_base, engine = rules.rule_base, rules.engine
     fired = [rule for scenario in rule_base.scenarios for rule in run_scenario(scenario, engine).fired]
     paragraphs = paragraph_coverage(rule_base)
     for item in paragraphs:
@@ -373,7 +406,7 @@ def diff(
     """
     from engine.diff_command import run_diff
 
-    sys.exit(run_diff(old, new, tables, cases, not no_impact, lang, fmt, not no_cache))
+    sys.exit(run_diff(old, new, tables, cases, not no_impact, lang, fmt, not no_cache, _motivation_checker()))
 
 
 @main.command()
@@ -477,6 +510,8 @@ _MAX_DECISION_BYTES = 50_000_000
 
 def _read_decision_file(path: Path) -> dict[str, Any]:
     """A saved decision: a regular JSON file of bounded size whose shape is that of Decision.to_json()."""
+    from jsonschema import Draft202012Validator
+
     try:
         if not path.is_file():
             raise DecisionFileError(f"{path}: not a regular file")
@@ -488,7 +523,7 @@ def _read_decision_file(path: Path) -> dict[str, Any]:
     problems = [
         f"{''.join(f'[{p}]' if isinstance(p, int) else f'.{p}' for p in e.absolute_path).lstrip('.') or 'decision'}"
         f": {e.message}"
-        for e in sorted(jsonschema.Draft202012Validator(_DECISION_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
+        for e in sorted(Draft202012Validator(_DECISION_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
     ]
     if problems:
         raise DecisionFileError("\n".join([f"{path}: not a decision saved by nareis decide:", *problems[:20]]))
@@ -555,7 +590,7 @@ def _check_saved_decision(path: Path, data: Mapping[str, Any], rule_base: RuleBa
 
 
 def _decision_json(decision: Decision) -> str:
-    from renderers.documents import with_paragraphs
+    from renderers.context import with_paragraphs  # the motivations as paragraphs (Jinja), not the documents
 
     return json.dumps(with_paragraphs(decision.to_json()), indent=2, ensure_ascii=False) + "\n"
 
@@ -603,23 +638,22 @@ def batch(cases: Path, output: Path, tables: Path, workers: int | None, document
     import tempfile
 
     from engine.batch import case_sources, decide_batch, worker_pool
-    from engine.cache import default_cache_dir
 
     if output.resolve() == cases.resolve() or cases.resolve() in output.resolve().parents:
         raise click.UsageError(f"-o {output} would overwrite the cases it reads")
-    cache_dir = None if no_cache else default_cache_dir()
     # Through _rule_base like every command: the directory is scanned first (FIFOs, links, formats), so it cannot hang.
-    rules = Rules(_rule_base(tables, cache=not no_cache))
+    rules = _rules(tables, cache=not no_cache)
     count = workers or os.cpu_count() or 1
     # The one place that reads the clock: the default decision date, recorded in each decision.
     today = dt.date.today()
     total, failed = 0, 0
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=output.parent, prefix=".tmp-", delete=False) as file:
-        pool = worker_pool(count, tables, cache_dir) if count > 1 else None
+        pool = worker_pool(count, rules) if count > 1 else None
         try:
             with _progress() as advance:
-                for line, decided in decide_batch(rules, case_sources(cases), today, pool, documents, progress=advance):
+                writer = functools.partial(write_case_documents, documents) if documents is not None else None
+                for line, decided in decide_batch(rules, case_sources(cases), today, pool, writer, progress=advance):
                     total += 1
                     failed += not decided
                     file.write(line + "\n")
@@ -630,6 +664,17 @@ def batch(cases: Path, output: Path, tables: Path, workers: int | None, document
     click.echo(f"{total} zaken: {total - failed} beslist, {failed} met een fout -> {output}", err=True)
     if failed:
         sys.exit(EXIT_CASE)
+
+
+def write_case_documents(directory: Path, decision: Decision, name: str) -> None:
+    """Every document the decision calls for, as HTML, in DIRECTORY/<name>/ (for `nareis batch --documents`)."""
+    from renderers.documents import applicable_documents, render_document
+
+    data = decision.to_json()
+    target = directory / name
+    target.mkdir(parents=True, exist_ok=True)
+    for document in applicable_documents(data):
+        (target / f"{document}.html").write_bytes(render_document(data, document, "html"))
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ import click
 
 from engine.diff import DiffInputError, compare, read_version, resolve_side, text_report
 from engine.errors import WorkbookProblems
+from engine.loader import MotivationChecker
 
 EXIT_LOAD = 1  # a version does not load: its impact cannot be decided
 EXIT_INPUT = 2  # OLD or NEW cannot be read
@@ -24,8 +25,18 @@ def _error(lang: str, message: str) -> None:
 
 
 def run_diff(
-    old: str, new: str | None, tables: Path, cases: Path | None, impact: bool, lang: str, fmt: str, cache: bool
+    old: str,
+    new: str | None,
+    tables: Path,
+    cases: Path | None,
+    impact: bool,
+    lang: str,
+    fmt: str,
+    cache: bool,
+    check_motivation: MotivationChecker | None = None,
 ) -> int:
+    """The report of `nareis diff`; both versions are loaded with `check_motivation` (the command passes the
+    documents' checker)."""
     try:
         with contextlib.ExitStack() as stack:
             old_side = stack.enter_context(resolve_side(old, tables))
@@ -45,6 +56,7 @@ def run_diff(
                     cache,
                     report,
                     lines,
+                    check_motivation,
                 )
     except DiffInputError as error:
         _error(lang, error.text(lang))
@@ -65,6 +77,7 @@ def _impact(
     cache: bool,
     report: dict[str, Any],
     lines: list[str],
+    check_motivation: MotivationChecker | None = None,
 ) -> int:
     from engine.api import Rules
     from engine.batch import case_sources
@@ -75,7 +88,7 @@ def _impact(
     loaded = []
     for directory, label in zip((old, new), labels, strict=True):
         try:
-            loaded.append(Rules.load(directory, cache_dir))
+            loaded.append(Rules.load(directory, cache_dir, check_motivation=check_motivation))
         except WorkbookProblems as error:
             count = len(error.problems)
             text = (

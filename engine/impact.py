@@ -14,7 +14,6 @@ from typing import Any
 
 from engine.api import Rules
 from engine.batch import CaseSource
-from engine.case import read_case
 from engine.model import Scenario
 from engine.scenarios import scenario_case
 from engine.trace import Decision, value_json
@@ -149,9 +148,7 @@ def _outcomes(rules: Rules, source: CaseSource, default_beslisdatum: dt.date, la
     if source.data is None:
         return f"{ERROR[lang]}: {_one_line(source.error)}"
     try:
-        case = read_case(
-            source.data, rules.rule_base, None, label=source.label, default_beslisdatum=default_beslisdatum
-        )
+        case = rules.read_case(source.data, None, label=source.label, default_beslisdatum=default_beslisdatum)
         decision = rules.decide(case)
     except Exception as error:  # an unreadable case or a conflict in one version: its outcome is an error
         return f"{ERROR[lang]}: {_one_line(error)}"

@@ -93,3 +93,21 @@ def test_a_directory_source_reports_an_unreadable_file_in_its_line(rules: Rules,
     assert decision is None
     assert json.loads(line)["fout"].startswith(f"The case is not valid:\n{tmp_path / 'kapot.yaml'}: not valid YAML")
     assert decide_source(rules, CaseSource("x", None, "kapot"), TODAY)[0] == '{"zaak":"x","fout":"kapot"}'
+
+
+def test_documents_are_written_for_each_case_by_the_workers(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["batch", str(EXAMPLES), "-o", str(tmp_path / "r.jsonl"), "--workers", "2", "--documents", str(tmp_path / "d")],
+    )
+    assert result.exit_code == 0, result.output
+    written = sorted(str(p.relative_to(tmp_path / "d")) for p in (tmp_path / "d").rglob("*.html"))
+    assert written == [
+        "nbm_ouders_broer/beschikking.html",
+        "nbm_ouders_broer/beslisnotitie.html",
+        "subsidiair_referent/beslisnotitie.html",
+        "subsidiair_referent/herstelverzuim.html",
+        "vluchteling_gezin/beschikking.html",
+        "vluchteling_gezin/beslisnotitie.html",
+    ]
+    assert "IND-2026-004711" in (tmp_path / "d" / "vluchteling_gezin" / "beschikking.html").read_text(encoding="utf-8")

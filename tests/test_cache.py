@@ -65,3 +65,36 @@ def test_no_cache_dir_always_reads(tables_dir: Path, loads: list[Path]) -> None:
     cache.load_cached(tables_dir, None, None)
     cache.load_cached(tables_dir, None, None)
     assert len(loads) == 2
+
+
+def test_the_compiled_network_is_stored_and_decides_as_a_fresh_compile(tables_dir: Path, tmp_path: Path) -> None:
+    import json
+
+    from engine.api import Rules
+
+    store = tmp_path / "cache"
+    cache.load_compiled(tables_dir, None, store)
+    rule_base, network = cache.load_compiled(tables_dir, None, store)
+    assert network is not None and network.rule_base is rule_base
+    data = {
+        "beslisdatum": "2026-11-01",
+        "aanvraag": {"datum_indiening": "2026-08-20"},
+        "referent": {"status_referent": "vluchteling", "datum_verlening": "2026-05-01"},
+        "gezinsleden": [{"id": "a", "relatie": "ouder", "identiteit_aannemelijk": "nee"}],
+    }
+    cached, fresh = Rules(rule_base, network), Rules(load_directory(tables_dir))
+    assert json.dumps(cached.decide(cached.read_case(data)).to_json()) == json.dumps(
+        fresh.decide(fresh.read_case(data)).to_json()
+    )
+
+
+def test_a_cache_made_by_other_engine_code_or_another_checker_is_not_used(
+    tables_dir: Path, tmp_path: Path, loads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "cache"
+    cache.load_cached(tables_dir, None, store)
+    cache.load_cached(tables_dir, lambda text, names: None, store)  # verified with a checker: not the same
+    assert len(loads) == 2
+    monkeypatch.setattr(cache, "engine_source_hash", lambda: "other engine source")
+    cache.load_cached(tables_dir, None, store)
+    assert len(loads) == 3

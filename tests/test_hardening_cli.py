@@ -141,7 +141,7 @@ def test_an_unexpected_exception_is_an_internal_error_with_exit_3(
     def broken(*args: object) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(cli, "decide_case", broken)
+    monkeypatch.setattr(cli.Rules, "decide", broken)
     result = run("decide", str(case), "--tables", str(tables_dir))
     assert result.exit_code == 3
     version = result.output.split("nareis 0.1.0")[1].split(".")[0] if "nareis 0.1.0" in result.output else ""
@@ -159,7 +159,7 @@ def test_a_rule_conflict_exits_1_and_a_case_error_2(
     def conflict(*args: object) -> None:
         raise RuleConflictError("rules 2.2-01 and 2.2-02 both apply", Location("H2_test.xlsx", "Nareistermijn"))
 
-    monkeypatch.setattr(cli, "decide_case", conflict)
+    monkeypatch.setattr(cli.Rules, "decide", conflict)
     result = run("decide", str(case), "--tables", str(tables_dir))
     assert result.exit_code == 1
     assert result.output == 'Error: H2_test.xlsx, sheet "Nareistermijn": rules 2.2-01 and 2.2-02 both apply\n'
