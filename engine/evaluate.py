@@ -257,9 +257,19 @@ def _arithmetic_known(op: str, left: Value, right: Value) -> Value | None:
         case "-", dt.date(), Duration():
             return right.subtract_from(left)
         case "+", Duration(), Duration():
-            return Duration(left.years + right.years, left.months + right.months, left.days + right.days)
+            return Duration(
+                left.years + right.years,
+                left.months + right.months,
+                left.days + right.days,
+                left.seconds + right.seconds,
+            )
         case "-", Duration(), Duration():
-            return Duration(left.years - right.years, left.months - right.months, left.days - right.days)
+            return Duration(
+                left.years - right.years,
+                left.months - right.months,
+                left.days - right.days,
+                left.seconds - right.seconds,
+            )
         case _, Decimal(), Decimal():
             return _decimal(op, left, right)
         case "+", tuple(), tuple():
@@ -278,7 +288,7 @@ def _scaled(duration: Duration, factor: Decimal) -> Duration | None:
     if factor != factor.to_integral_value():
         return None
     times = int(factor)
-    return Duration(duration.years * times, duration.months * times, duration.days * times)
+    return Duration(duration.years * times, duration.months * times, duration.days * times, duration.seconds * times)
 
 
 def _decimal(op: str, left: Decimal, right: Decimal) -> Decimal | None:
@@ -300,7 +310,7 @@ def _negate(value: Value | None) -> Value | None:
         case Decimal():
             return -value
         case Duration():
-            return Duration(-value.years, -value.months, -value.days)
+            return Duration(-value.years, -value.months, -value.days, -value.seconds)
     raise TypeError(f"cannot negate {value!r}: expression not type-checked")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -473,6 +474,52 @@ def _parse(text: str, start: str) -> object:
         raise
 
 
+# ---- what the rule network cannot test -----------------------------------------------------------------
+
+
+def needs_python_evaluation(test: UnaryTest, subject: FactType, types: Mapping[str, FactType]) -> bool:
+    """Whether an input entry on a fact of type `subject` must be decided in Python (engine/evaluate.py) rather than
+    by durable-rules' comparisons: tests on lists and durations, `null`, a list on the other side (`= lijst`:
+    one of its values), and ordering of texts (durable-rules orders non-ASCII text differently from FEEL).
+    `types` are the glossary's fact types."""
+    if subject.is_list or subject.kind is Kind.DUUR:
+        return True
+    match test:
+        case AnyValue():
+            return False
+        case Comparison(op=op, operand=operand):
+            ordering = op not in ("=", "!=")
+            return (ordering and subject.kind is Kind.TEKST) or _not_scalar(operand, types)
+        case Interval(low=low, high=high):
+            return subject.kind is Kind.TEKST or _not_scalar(low, types) or _not_scalar(high, types)
+        case Disjunction(tests=tests) | Negation(tests=tests):
+            return any(needs_python_evaluation(part, subject, types) for part in tests)
+    return True  # a kind of test the network does not know
+
+
+def _not_scalar(node: Expr, types: Mapping[str, FactType]) -> bool:
+    """Whether an operand may be null, a list or a duration: durable-rules compares numbers, dates and texts only."""
+    match node:
+        case Null() | ListLiteral():
+            return True
+        case Literal(value=value):
+            return isinstance(value, tuple | Duration)
+        case FactRef(name=name):
+            fact_type = types.get(name)
+            return fact_type is None or fact_type.is_list or fact_type.kind is Kind.DUUR
+        case Call(function=function, args=args):
+            return function == "uniek" or any(_not_scalar(arg, types) for arg in args)
+        case Arithmetic(left=left, right=right) | Compare(left=left, right=right):
+            return _not_scalar(left, types) or _not_scalar(right, types)
+        case Negate(operand=operand) | Not(operand=operand):
+            return _not_scalar(operand, types)
+        case BoolOp(operands=operands):
+            return any(_not_scalar(operand, types) for operand in operands)
+        case Membership(operand=operand):
+            return _not_scalar(operand, types)
+    return False
+
+
 # ---- friendly syntax errors ---------------------------------------------------------------------------
 
 _QUOTES = '"“”„'
@@ -788,6 +835,7 @@ __all__ = [
     "duration_text",
     "fact_name",
     "literal_text",
+    "needs_python_evaluation",
     "parse_duration",
     "parse_expression",
     "parse_input_entry",

@@ -405,7 +405,7 @@ class _Checker:
                 self._wrong_argument(node, 0, "a lijst of numbers, dates, durations or texts", collection)
             parts, result = [collection], collection.type.element()
         elif name == "sum":
-            collection = self.expr(args[0])
+            collection = self.expr(args[0], expected.as_list() if expected is not None else None)
             if not (collection.type.is_list and collection.type.element().is_numeric):
                 self._wrong_argument(node, 0, "a lijst van getal or bedrag", collection)
             parts, result = [collection], collection.type.element()
