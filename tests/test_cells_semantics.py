@@ -175,7 +175,7 @@ def test_if_then_else_is_type_checked_as_als() -> None:
     assert (
         error.message
         == "als: argument 1 must be a ja/nee, but x is a getal; use als(voorwaarde: ja/nee, dan, anders) -> dan and anders of the same type"
-    )  # noqa: E501
+    )
 
 
 def test_a_dmn_name_that_is_no_fact_is_reported_by_its_fact_name() -> None:
