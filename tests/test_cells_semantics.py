@@ -172,9 +172,9 @@ def test_english_words(text: str, result: object) -> None:
 
 def test_if_then_else_is_type_checked_as_als() -> None:
     error = expression_error('if x then 1 else "b"')
-    assert (
-        error.message
-        == "als: argument 1 must be a ja/nee, but x is a getal; use als(voorwaarde: ja/nee, dan, anders) -> dan and anders of the same type"
+    assert error.message == (
+        "als: argument 1 must be a ja/nee, but x is a getal; "
+        "use als(voorwaarde: ja/nee, dan, anders) -> dan and anders of the same type"
     )
 
 
