@@ -740,7 +740,8 @@ def parse_literal_value(text: str, fact_type: FactType) -> Value:
                 return Decimal(stripped.replace(",", "."))
             _fail_value(f'expected a number like 2300.10, got "{stripped}"')
         case Kind.TEKST:
-            return _unquote(stripped)
+            # A text without quotes is taken as it is: a workbook cell is trimmed already, a case's text is exact.
+            return _unquote(stripped) if _quoted(stripped) else text
         case Kind.KEUZE:
             value = _unquote(stripped)
             if value in fact_type.values:
@@ -779,11 +780,13 @@ def case_value(given: object, fact_type: FactType) -> Value:
     return parse_literal_value(str(given), fact_type)
 
 
+def _quoted(text: str) -> bool:
+    return len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES and _STRING.fullmatch(text) is not None
+
+
 def _unquote(text: str) -> str:
     """A Tests sheet's text: in quotes, with the escapes of a string literal; without quotes, as written."""
-    if len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES and _STRING.fullmatch(text):
-        return unescape(text[1:-1], 2)
-    return text
+    return unescape(text[1:-1], 2) if _quoted(text) else text
 
 
 def _split_list(text: str) -> list[str]:
