@@ -100,7 +100,7 @@ _MESSAGES: list[tuple[str, _Template]] = [
     (r'unknown fact or value "(?P<name>.*)"; known values of keuze: (?P<values>.+?)(?P<hint>; did you mean .*)?',
      lambda m: f'onbekend begrip of onbekende waarde "{m["name"]}"; bekende waarden van de keuze: {m["values"]}'
      + _hint(m["hint"])),
-    (r'unknown fact "(?P<name>.*?)"(?P<hint>;.*)?', lambda m: f'onbekend begrip "{m["name"]}"{_hint(m["hint"])}'),
+    (r'unknown fact "(?P<name>.*?)"(?P<hint>[; ].*)?', lambda m: f'onbekend begrip "{m["name"]}"{_hint(m["hint"])}'),
     (r"(?P<where>.+) needs a ja/nee, but (?P<a>.+)", lambda m: f"{m['where']} vraagt een ja/nee, maar "
      f"{_fragment(m['a'])}"),
     (r"cannot (?P<verb>add|subtract|multiply|divide) (?P<rest>.+)", lambda m: _arithmetic(m)),
@@ -119,12 +119,15 @@ _MESSAGES: list[tuple[str, _Template]] = [
      f"gebruik {_signature(m['signature'])}"),
 ]  # fmt: skip
 
-_HINTS = [
+_HINTS: list[tuple[str, _Template]] = [
     (r"; names and values are written in lower case: (?P<name>.+)", r"; namen en waarden in kleine letters: \g<name>"),
     (r"; write decimals with a point: (?P<number>.+)", r"; schrijf decimalen met een punt: \g<number>"),
     (r"; a range needs brackets, e.g. \[1..5\]", "; een bereik staat tussen haken, bijvoorbeeld [1..5]"),
     (r"; write a range with two dots, e.g. \[1..5\]", "; schrijf een bereik met twee puntjes, bijvoorbeeld [1..5]"),
-    (r'; did you mean (?P<names>.+)\?', r"; bedoelt u \g<names>?"),
+    (r"; did you mean (?P<names>.+)\?(?P<dmn> \(.*\))?", lambda m: f"; bedoelt u {m['names']}?{_dmn(m['dmn'])}"),
+    (r" \((?P<written>.+) is read as (?P<name>\S+): a name with capitals or spaces is read in lower snake case\)",
+     r" (\g<written> wordt gelezen als \g<name>: een naam met hoofdletters of spaties wordt gelezen in kleine "
+     r"letters met _)"),
     (r'; text is written in quotes, e.g. "tekst"', '; tekst staat tussen aanhalingstekens, bijvoorbeeld "tekst"'),
     (r"; for the days between two dates use dagen_tussen\(van, tot\)",
      "; gebruik dagen_tussen(van, tot) voor het aantal dagen tussen twee datums"),
@@ -162,8 +165,12 @@ def _hint(text: str | None) -> str:
     for pattern, template in _HINTS_COMPILED:
         match = pattern.fullmatch(text)
         if match:
-            return match.expand(template)
+            return template(match) if callable(template) else match.expand(template)
     return text
+
+
+def _dmn(text: str | None) -> str:
+    return _hint(text) if text else ""
 
 
 def _signature(text: str) -> str:

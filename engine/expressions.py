@@ -35,6 +35,7 @@ class Name:
 
     name: str
     column: int = field(default=0, compare=False)
+    written: str = field(default="", compare=False)  # a DMN name as written (`Applicant Age`), for messages
 
 
 @dataclass(frozen=True)
@@ -385,7 +386,7 @@ class _ToNodes(Transformer[Token, object]):
 
     def name(self, token: Token) -> Name:
         if token.type == "DMN_NAME":
-            return Name(_dmn_name(token), column=_col(token))
+            return Name(_dmn_name(token), column=_col(token), written=str(token))
         _check_not_keyword(token)
         return Name(str(token), column=_col(token))
 

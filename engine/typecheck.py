@@ -318,6 +318,8 @@ class _Checker:
                 node,
             )
         hint = '; text is written in quotes, e.g. "tekst"' if single and single.kind is Kind.TEKST else ""
+        if isinstance(node, Name) and node.written:
+            hint += f" ({node.written} is read as {name}: a name with capitals or spaces is read in lower snake case)"
         _fail(f'unknown fact "{name}"' + _suggest(name, list(self.glossary)) + hint, node)
 
     def _pair(self, left: Expr, right: Expr) -> tuple[Typed, Typed]:

@@ -29,6 +29,7 @@ BAD_CELLS = [
     ("e", "not(a, a)"), ("e", "naam + 1"), ("e", "d - d"), ("e", "d + 1"), ("e", "x * naam"), ("e", "naam / 2"),
     ("e", "d - naam"), ("e", "x = naam"), ("e", "a < a"), ("e", "x < null"), ("e", "null"), ("e", "[1, naam]"),
     ("e", "[]"), ("e", "-naam"), ("e", "a en 3"), ("e", "niet(x)"), ("e", "onbekend + 1"), ("e", "kleurr = rood"),
+    ("e", "Kleurr = rood"), ("e", "Leeftijd Aanvrager > 1"),
     ("e", "leeftijdd(d)"), ("e", "leeftijd(d)"), ("e", "substring(naam)"), ("e", "abs(naam)"),
     ("e", "min(a, a)"), ("e", "max(x, d)"), ("e", "sum(klachten)"), ("e", "min(x)"), ("e", "bevat(x, 1)"),
     ("e", "enig_gezinslid(elk_gezinslid(a))"), ("e", "x in klachten"), ("i:x", "[1, 5]"), ("i:x", "< null"),
@@ -99,6 +100,18 @@ def test_every_value_error_has_a_dutch_text(text: str, fact_type: FactType) -> N
             "puntjes, bijvoorbeeld [1..5]",
         ),
         ("unexpected text 'b' at position 3", "onverwachte tekst 'b' op positie 3"),
+        (
+            'unknown fact "applicant_ages"; did you mean "applicant_age"? (Applicant Ages is read as applicant_ages: '
+            "a name with capitals or spaces is read in lower snake case)",
+            'onbekend begrip "applicant_ages"; bedoelt u "applicant_age"? (Applicant Ages wordt gelezen als '
+            "applicant_ages: een naam met hoofdletters of spaties wordt gelezen in kleine letters met _)",
+        ),
+        (
+            'unknown fact "leeftijd_aanvrager" (Leeftijd Aanvrager is read as leeftijd_aanvrager: a name with '
+            "capitals or spaces is read in lower snake case)",
+            'onbekend begrip "leeftijd_aanvrager" (Leeftijd Aanvrager wordt gelezen als leeftijd_aanvrager: een naam '
+            "met hoofdletters of spaties wordt gelezen in kleine letters met _)",
+        ),
     ],
 )
 def test_dutch_texts(english: str, nederlands: str) -> None:

@@ -180,7 +180,10 @@ def test_if_then_else_is_type_checked_as_als() -> None:
 
 def test_a_dmn_name_that_is_no_fact_is_reported_by_its_fact_name() -> None:
     error = expression_error("Applicant Ages > 18")
-    assert error.message == 'unknown fact "applicant_ages"; did you mean "applicant_age"?'
+    assert error.message == (
+        'unknown fact "applicant_ages"; did you mean "applicant_age"? (Applicant Ages is read as applicant_ages: '
+        "a name with capitals or spaces is read in lower snake case)"
+    )
 
 
 # ---- durations ------------------------------------------------------------------------------------------
