@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import engine.compiler
 from engine.api import engine_for, load_rule_base
-from engine.case import Case, Member
+from engine.case import Case, Member, read_case
 from engine.evaluate import Scope, matches
 from engine.expressions import needs_python_evaluation
 from engine.model import RuleBase
@@ -217,3 +217,15 @@ def test_calculations_with_the_new_functions_through_decide(tmp_path: Path) -> N
     empty = engine_for(rule_base).decide(Case(TODAY, {"beslisdatum": TODAY}, {}, (Member("lid", {}),)))
     assert empty.gezinsleden[0].facts["begroeting"] == "onbekend"
     assert "lengte" not in empty.gezinsleden[0].facts
+
+
+def test_a_case_text_keeps_its_spaces(tmp_path: Path) -> None:
+    glossary = [("naam", "gezinslid", "tekst", "", "", "invoer"), ("lengte", "gezinslid", "getal", "", "", "afgeleid")]
+    write_workbook(
+        tmp_path, WorkbookSpec("B.xlsx", glossary=glossary, calculations=[("lengte", "string length(naam)", "§0")])
+    )
+    rule_base = load_rule_base(tmp_path)
+    data = {"beslisdatum": "2026-06-01", "aanvraag": {}, "referent": {}, "gezinsleden": [{"id": "lid", "naam": " Hi "}]}
+    case = read_case(data, rule_base)
+    assert case.members[0].facts["naam"] == " Hi "
+    assert engine_for(rule_base).decide(case).gezinsleden[0].facts["lengte"] == Decimal(4)
