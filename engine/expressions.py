@@ -741,8 +741,7 @@ def parse_literal_value(text: str, fact_type: FactType) -> Value:
                 return Decimal(stripped.replace(",", "."))
             _fail_value(f'expected a number like 2300.10, got "{stripped}"')
         case Kind.TEKST:
-            # A text without quotes is taken as it is: a workbook cell is trimmed already, a case's text is exact.
-            return _unquote(stripped) if _quoted(stripped) else text
+            return _unquote(stripped)  # a case's text goes through case_value, which keeps it exact
         case Kind.KEUZE:
             value = _unquote(stripped)
             if value in fact_type.values:
