@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from decimal import Decimal, DecimalException
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, DecimalException
 from typing import Any
 
 from dateutil.easter import easter
@@ -22,11 +22,14 @@ from engine.expressions import (
     Expr,
     FactRef,
     Interval,
+    ListLiteral,
     Literal,
+    Membership,
     Name,
     Negate,
     Negation,
     Not,
+    Null,
     UnaryTest,
 )
 from engine.types import Duration, Value
@@ -112,6 +115,8 @@ def evaluate(node: Expr, scope: Scope) -> Value | None:
             return _arithmetic(op, evaluate(left, scope), evaluate(right, scope))
         case Negate(operand=operand):
             return _negate(evaluate(operand, scope))
+        case Compare(op=op, left=Null(), right=other) | Compare(op=op, left=other, right=Null()):
+            return _is_null(op, evaluate(other, scope))
         case Compare(op=op, left=left, right=right):
             return compare(op, evaluate(left, scope), evaluate(right, scope))
         case BoolOp(op="en", operands=operands):
@@ -122,6 +127,13 @@ def evaluate(node: Expr, scope: Scope) -> Value | None:
             return not3(_truth(evaluate(operand, scope)))
         case Call(function=function, args=args):
             return _call(function, args, scope)
+        case Null():
+            return None
+        case ListLiteral(items=items):
+            values = [evaluate(item, scope) for item in items]
+            return None if any(value is None for value in values) else tuple(v for v in values if v is not None)
+        case Membership(operand=operand, test=test):
+            return matches(test, evaluate(operand, scope), scope)
     raise TypeError(f"not an expression node: {node!r}")
 
 
@@ -130,17 +142,38 @@ def matches(test: UnaryTest, subject: Value | None, scope: Scope) -> bool | None
     match test:
         case AnyValue():
             return True
+        case Comparison(op=op, operand=Null()):
+            return _is_null(op, subject)
         case Comparison(op=op, operand=operand):
-            return compare(op, subject, evaluate(operand, scope))
+            value = evaluate(operand, scope)
+            if isinstance(subject, tuple) and value is not None and not isinstance(value, tuple):
+                return any3(compare(op, element, value) for element in subject)  # a list: does an element pass
+            if isinstance(value, tuple) and subject is not None and not isinstance(subject, tuple):
+                found = any3(compare("=", subject, element) for element in value)  # one of the list's values
+                return found if op == "=" else not3(found)
+            return compare(op, subject, value)
         case Interval(low=low, high=high, low_closed=low_closed, high_closed=high_closed):
-            above = compare(">=" if low_closed else ">", subject, evaluate(low, scope))
-            below = compare("<=" if high_closed else "<", subject, evaluate(high, scope))
-            return all3((above, below))
+            bounds = (evaluate(low, scope), evaluate(high, scope))
+            elements = subject if isinstance(subject, tuple) else (subject,)
+            return any3(_within(element, bounds, low_closed, high_closed) for element in elements)
         case Disjunction(tests=tests):
             return any3(matches(part, subject, scope) for part in tests)
         case Negation(tests=tests):
             return not3(any3(matches(part, subject, scope) for part in tests))
     raise TypeError(f"not an input entry node: {test!r}")
+
+
+def _within(
+    value: Value | None, bounds: tuple[Value | None, Value | None], low_closed: bool, high_closed: bool
+) -> bool | None:
+    above = compare(">=" if low_closed else ">", value, bounds[0])
+    below = compare("<=" if high_closed else "<", value, bounds[1])
+    return all3((above, below))
+
+
+def _is_null(op: str, value: Value | None) -> bool:
+    """`= null` and `!= null`: whether a value is unknown; never unknown itself."""
+    return (value is None) == (op == "=")
 
 
 # ---- three-valued logic ------------------------------------------------------------------------------
@@ -190,8 +223,16 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def compare(op: str, left: Value | None, right: Value | None) -> bool | None:
-    """A comparison of two known values; unknown when either is unknown."""
+    """A comparison of two known values; unknown when either is unknown, and when a duration in months is ordered
+    against one in days (a month has no fixed number of days)."""
     if left is None or right is None:
+        return None
+    if (
+        isinstance(left, Duration)
+        and isinstance(right, Duration)
+        and op not in ("=", "!=")
+        and not left.comparable(right)
+    ):
         return None
     return _COMPARE[op](left, right)
 
@@ -216,12 +257,24 @@ def _arithmetic_known(op: str, left: Value, right: Value) -> Value | None:
         case "-", dt.date(), Duration():
             return right.subtract_from(left)
         case "+", Duration(), Duration():
-            return Duration(left.years + right.years, left.months + right.months, left.days + right.days)
+            return Duration(
+                left.years + right.years,
+                left.months + right.months,
+                left.days + right.days,
+                left.seconds + right.seconds,
+            )
         case "-", Duration(), Duration():
-            return Duration(left.years - right.years, left.months - right.months, left.days - right.days)
+            return Duration(
+                left.years - right.years,
+                left.months - right.months,
+                left.days - right.days,
+                left.seconds - right.seconds,
+            )
         case _, Decimal(), Decimal():
             return _decimal(op, left, right)
         case "+", tuple(), tuple():
+            return left + right
+        case "+", str(), str():
             return left + right
         case "*", Decimal(), Duration():
             return _scaled(right, left)
@@ -235,7 +288,7 @@ def _scaled(duration: Duration, factor: Decimal) -> Duration | None:
     if factor != factor.to_integral_value():
         return None
     times = int(factor)
-    return Duration(duration.years * times, duration.months * times, duration.days * times)
+    return Duration(duration.years * times, duration.months * times, duration.days * times, duration.seconds * times)
 
 
 def _decimal(op: str, left: Decimal, right: Decimal) -> Decimal | None:
@@ -257,7 +310,7 @@ def _negate(value: Value | None) -> Value | None:
         case Decimal():
             return -value
         case Duration():
-            return Duration(-value.years, -value.months, -value.days)
+            return Duration(-value.years, -value.months, -value.days, -value.seconds)
     raise TypeError(f"cannot negate {value!r}: expression not type-checked")
 
 
@@ -358,13 +411,76 @@ def _uniek(lijst: tuple[Value, ...]) -> tuple[Value, ...]:
     return tuple(dict.fromkeys(lijst))
 
 
+def _whole(number: Decimal) -> int | None:
+    return int(number) if number == number.to_integral_value() else None
+
+
+def _abs(number: Decimal) -> Decimal:
+    return abs(number)
+
+
+def _floor(number: Decimal) -> Decimal:
+    return number.to_integral_value(rounding=ROUND_FLOOR)
+
+
+def _ceiling(number: Decimal) -> Decimal:
+    return number.to_integral_value(rounding=ROUND_CEILING)
+
+
+def _decimal_places(number: Decimal, scale: Decimal) -> Decimal | None:
+    """FEEL's decimal(n, scale): n rounded half to even to `scale` decimals (scale a whole number)."""
+    places = _whole(scale)
+    if places is None:
+        return None
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+
+
+def _modulo(dividend: Decimal, divisor: Decimal) -> Decimal | None:
+    """FEEL's modulo: the remainder with the sign of the divisor, modulo(-12, 5) = 3; none for a divisor of 0."""
+    if divisor == 0:
+        return None
+    return dividend - divisor * (dividend / divisor).to_integral_value(rounding=ROUND_FLOOR)
+
+
+def _sum(lijst: tuple[Value, ...]) -> Decimal | None:
+    """The sum of a list of numbers; none for the empty list (as FEEL's sum([]) and the C+ hit policy)."""
+    if not lijst:
+        return None
+    total = Decimal(0)
+    for element in lijst:
+        assert isinstance(element, Decimal)
+        total += element
+    return total
+
+
+def _date_of(year: Decimal, month: Decimal, day: Decimal) -> dt.date | None:
+    parts = [_whole(part) for part in (year, month, day)]
+    if any(part is None for part in parts):
+        return None
+    return dt.date(*(part for part in parts if part is not None))  # ValueError (no such day): unknown
+
+
+def _substring(text: str, start: Decimal, length: Decimal | None = None) -> str | None:
+    """FEEL's substring: `start` 1 is the first character and -1 the last; `length` characters from there."""
+    first = _whole(start)
+    if first is None or first == 0:
+        return None
+    index = first - 1 if first > 0 else max(len(text) + first, 0)
+    if length is None:
+        return text[index:]
+    count = _whole(length)
+    if count is None or count < 0:
+        return None
+    return text[index : index + count]
+
+
 def _aantal_gezinsleden(results: list[bool | None]) -> Decimal | None:
     if any(result is None for result in results):
         return None
     return Decimal(sum(1 for result in results if result))
 
 
-_FUNCTIONS: dict[str, Callable[..., Value]] = {
+_FUNCTIONS: dict[str, Callable[..., Value | None]] = {
     "leeftijd": _leeftijd,
     "einde_termijn": _einde_termijn,
     "dagen_tussen": _dagen_tussen,
@@ -372,8 +488,24 @@ _FUNCTIONS: dict[str, Callable[..., Value]] = {
     "min": min,
     "max": max,
     "bevat": _bevat,
+    "list_contains": _bevat,
     "aantal": _aantal,
+    "count": _aantal,
+    "sum": _sum,
     "uniek": _uniek,
+    "abs": _abs,
+    "floor": _floor,
+    "ceiling": _ceiling,
+    "decimal": _decimal_places,
+    "modulo": _modulo,
+    "date": _date_of,
+    "string_length": lambda text: Decimal(len(text)),
+    "substring": _substring,
+    "upper_case": str.upper,
+    "lower_case": str.lower,
+    "contains": lambda text, part: part in text,
+    "starts_with": str.startswith,
+    "ends_with": str.endswith,
 }
 _AGGREGATES: dict[str, Callable[[list[bool | None]], Value | None]] = {
     "enig_gezinslid": any3,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import NoReturn
 
@@ -33,6 +35,7 @@ class Name:
 
     name: str
     column: int = field(default=0, compare=False)
+    written: str = field(default="", compare=False)  # a DMN name as written (`Applicant Age`), for messages
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,45 @@ class Call:
     column: int = field(default=0, compare=False)
 
 
-Expr = Literal | Name | FactRef | Arithmetic | Negate | Compare | BoolOp | Not | Call
+@dataclass(frozen=True)
+class Null:
+    """`null`: no value. As an output it sets nothing; `x = null` asks whether x is unknown."""
+
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class ListLiteral:
+    """`[a, b, c]`: a list of values of one type."""
+
+    items: tuple[Expr, ...]
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Membership:
+    """`x in [1..5]`, `x in ("a", "b")`, `x in lijst`: whether x passes the test (a list: is one of its values)."""
+
+    operand: Expr
+    test: UnaryTest
+    column: int = field(default=0, compare=False)
+
+
+Expr = Literal | Name | FactRef | Arithmetic | Negate | Compare | BoolOp | Not | Call | Null | ListLiteral | Membership
+EXPRESSION_NODES = (
+    Literal,
+    Name,
+    FactRef,
+    Arithmetic,
+    Negate,
+    Compare,
+    BoolOp,
+    Not,
+    Call,
+    Null,
+    ListLiteral,
+    Membership,
+)
 
 
 @dataclass(frozen=True)
@@ -130,9 +171,11 @@ class Negation:
 
 
 UnaryTest = AnyValue | Comparison | Interval | Disjunction | Negation
+UNARY_TEST_NODES = (AnyValue, Comparison, Interval, Disjunction, Negation)
 
 COMPARISON_OPS = ("=", "!=", "<", "<=", ">", ">=")
-KEYWORDS = frozenset({"en", "of", "niet", "not"})
+KEYWORDS = frozenset({"en", "of", "niet", "not", "and", "or", "in", "if", "then", "else", "null"})
+_ENGLISH = {"and": "en", "or": "of"}
 
 # ---- durations ----------------------------------------------------------------------------------------
 
@@ -141,7 +184,9 @@ _UNITS = {
     "maand": "months", "maanden": "months", "jaar": "years", "jaren": "years",
 }  # fmt: skip
 _DUTCH_DURATION = re.compile(r"(\d+)\s+([a-z]+)")
-_ISO_DURATION = re.compile(r"P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
+_ISO_DURATION = re.compile(
+    r"(-)?P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?"
+)
 
 
 def parse_duration(text: str) -> Duration:
@@ -154,11 +199,14 @@ def parse_duration(text: str) -> Duration:
             return Duration(days=7 * amount)
         return Duration(**{unit: amount})
     iso = _ISO_DURATION.fullmatch(stripped)
-    if iso:
-        years, months, weeks, days = (int(part) if part else 0 for part in iso.groups())
-        return Duration(years=years, months=months, days=7 * weeks + days)
+    if iso and not stripped.endswith("T"):
+        sign = -1 if iso.group(1) else 1
+        years, months, weeks, days, hours, minutes, seconds = (int(part) if part else 0 for part in iso.groups()[1:])
+        return Duration(
+            sign * years, sign * months, sign * (7 * weeks + days), sign * (3600 * hours + 60 * minutes + seconds)
+        )
     raise CellError(
-        f'expected a duration like "3 maanden", "1 week", "90 dagen", "2 jaar" or P3M, got "{stripped}"',
+        f'expected a duration like "3 maanden", "1 week", "90 dagen", "2 jaar", P3M or PT2H, got "{stripped}"',
         column=1,
     )
 
@@ -171,7 +219,7 @@ def duration_text(duration: Duration) -> str:
         (duration.days, "dag", "dagen"),
     ]
     used = [(amount, one, many) for amount, one, many in parts if amount]
-    if len(used) == 1 and used[0][0] > 0:
+    if len(used) == 1 and not duration.seconds and used[0][0] > 0:
         amount, one, many = used[0]
         return f"{amount} {one if amount == 1 else many}"
     return duration.iso()
@@ -180,6 +228,25 @@ def duration_text(duration: Duration) -> str:
 # ---- parsing ------------------------------------------------------------------------------------------
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ESCAPES = {'"': '"', "“": "“", "”": "”", "„": "„", "\\": "\\", "n": "\n", "t": "\t"}
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+# The words of a DMN name (`Applicant Age`): lower snake case is the fact name it stands for.
+_WORDS = re.compile(r"[ \t]+")
+
+
+def fact_name(written: str) -> str:
+    """The fact name a name written with capitals or spaces stands for: `Applicant Age` is applicant_age.
+
+    This is the one mapping for DMN names (FEEL names may have spaces and capitals, fact names are lower snake
+    case); a name that does not fit, e.g. `Leeftijd (jaren)`, is reported with the reason."""
+    name = _WORDS.sub("_", written.strip()).lower()
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise CellError(
+            f'"{written}" cannot be a fact name: a name with capitals or spaces is read as lower snake case '
+            f"(Applicant Age is applicant_age), which allows only letters a-z, digits and _, starting with a letter",
+            column=1,
+        )
+    return name
 
 
 def _date(text: str, column: int) -> dt.date:
@@ -192,11 +259,31 @@ def _date(text: str, column: int) -> dt.date:
         raise CellError(f"not a date: {text}", column=column) from None
 
 
+def unescape(body: str, column: int = 1) -> str:
+    """The text between the quotes of a string literal: \\" is a quote, \\\\ a backslash, \\n a new line, \\t a tab."""
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group(1)
+        if char not in _ESCAPES:
+            raise CellError(
+                f'unknown escape \\{char} in a text: write \\" for a quote, \\\\ for a backslash, '
+                "\\n for a new line, \\t for a tab",
+                column=column + match.start(),
+            )
+        return _ESCAPES[char]
+
+    return _ESCAPE.sub(replace, body)
+
+
 def _col(item: object) -> int:
     """The 1-based position of a token or node in the cell text."""
     if isinstance(item, Token):
         return (item.start_pos or 0) + 1
     return int(getattr(item, "column", 0))
+
+
+# FEEL's conversion functions with a literal text argument are the literal itself: date("2026-06-12") is 2026-06-12.
+_CONVERSIONS = ("date", "duration")
 
 
 @v_args(inline=True)
@@ -242,8 +329,21 @@ class _ToNodes(Transformer[Token, object]):
         operands = tuple(item for item in items if not isinstance(item, Token))
         return BoolOp(op, operands, column=_col(items[1]))
 
+    def if_then_else(
+        self, keyword: Token, condition: Expr, _then: Token, then: Expr, _else: Token, otherwise: Expr
+    ) -> Call:
+        return Call("als", (condition, then, otherwise), column=_col(keyword))
+
     def compare(self, left: Expr, op: Token, right: Expr) -> Compare:
         return Compare(str(op), left, right, column=_col(op))
+
+    def membership(self, operand: Expr, keyword: Token, test: UnaryTest | tuple[UnaryTest, ...]) -> Membership:
+        if isinstance(test, tuple):
+            return Membership(operand, Disjunction(test, column=_col(test[0])), column=_col(keyword))
+        return Membership(operand, test, column=_col(keyword))
+
+    def tests(self, _bracket: Token, *tests: UnaryTest) -> tuple[UnaryTest, ...]:
+        return tests
 
     def arithmetic(self, left: Expr, op: Token, right: Expr) -> Arithmetic:
         return Arithmetic(str(op), left, right, column=_col(op))
@@ -252,13 +352,17 @@ class _ToNodes(Transformer[Token, object]):
         # "-5" is the number -5, so that printing a negative number and reading it back gives the same node.
         if isinstance(operand, Literal) and operand.kind is Kind.GETAL and isinstance(operand.value, Decimal):
             return Literal(-operand.value, Kind.GETAL, column=_col(minus))
+        if isinstance(operand, Literal) and isinstance(operand.value, Duration):
+            duration = operand.value
+            negative = Duration(-duration.years, -duration.months, -duration.days, -duration.seconds)
+            return Literal(negative, Kind.DUUR, column=_col(minus))
         return Negate(operand, column=_col(minus))
 
     def number(self, token: Token) -> Literal:
         return Literal(Decimal(str(token)), Kind.GETAL, column=_col(token))
 
     def string(self, token: Token) -> Literal:
-        return Literal(str(token)[1:-1], Kind.TEKST, column=_col(token))
+        return Literal(unescape(str(token)[1:-1], _col(token) + 1), Kind.TEKST, column=_col(token))
 
     def date(self, token: Token) -> Literal:
         return Literal(_date(str(token), _col(token)), Kind.DATUM, column=_col(token))
@@ -266,23 +370,58 @@ class _ToNodes(Transformer[Token, object]):
     def duration(self, token: Token) -> Literal:
         return Literal(parse_duration(str(token)), Kind.DUUR, column=_col(token))
 
+    def at_literal(self, at: Token, token: Token) -> Literal:
+        text = unescape(str(token)[1:-1], _col(token) + 1)
+        if _DATE.fullmatch(text):
+            return Literal(_date(text, _col(token)), Kind.DATUM, column=_col(at))
+        if text.startswith(("P", "-P")):
+            try:
+                return Literal(parse_duration(text), Kind.DUUR, column=_col(at))
+            except CellError:
+                pass
+        raise CellError(f'@"{text}" is not a date (@"2026-06-12") or a duration (@"P3M", @"PT2H")', column=_col(at))
+
+    def null(self, token: Token) -> Null:
+        return Null(column=_col(token))
+
     def name(self, token: Token) -> Name:
+        if token.type == "DMN_NAME":
+            return Name(_dmn_name(token), column=_col(token), written=str(token))
         _check_not_keyword(token)
         return Name(str(token), column=_col(token))
 
     def niet(self, keyword: Token, operand: Expr) -> Not:
         return Not(operand, column=_col(keyword))
 
-    def call(self, function: Token, *args: Expr | None) -> Call:
-        if str(function) == "not":
-            raise CellError(
-                "not(...) is for input entries; in an expression write niet(...)", column=_col(function)
-            )
-        _check_not_keyword(function)
-        return Call(str(function), tuple(arg for arg in args if arg is not None), column=_col(function))
+    def call(self, function: Token, *args: Expr | None) -> Expr:
+        arguments = tuple(arg for arg in args if arg is not None)
+        name = _WORDS.sub("_", str(function))
+        if name == "not":  # FEEL's not(x) in an expression is niet(x)
+            if len(arguments) != 1:
+                raise CellError(f"not takes 1 argument, got {len(arguments)}: not(voorwaarde)", column=_col(function))
+            return Not(arguments[0], column=_col(function))
+        if name in _CONVERSIONS and len(arguments) == 1 and isinstance(arguments[0], Literal):
+            argument = arguments[0]
+            if argument.kind is Kind.TEKST and isinstance(argument.value, str):
+                if name == "date":
+                    return Literal(_date(argument.value, _col(argument)), Kind.DATUM, column=_col(function))
+                return Literal(parse_duration(argument.value), Kind.DUUR, column=_col(function))
+        if function.type == "NAME":
+            _check_not_keyword(function)
+        return Call(name, arguments, column=_col(function))
+
+    def list_literal(self, bracket: Token, *items: Expr | Token | None) -> ListLiteral:
+        return ListLiteral(tuple(item for item in items if isinstance(item, EXPRESSION_NODES)), column=_col(bracket))
 
     def parenthesized(self, _bracket: Token, inner: Expr) -> Expr:
         return inner
+
+
+def _dmn_name(token: Token) -> str:
+    try:
+        return fact_name(str(token))
+    except CellError as error:
+        raise CellError(error.message, column=_col(token)) from None
 
 
 def _check_not_keyword(token: Token) -> None:
@@ -291,12 +430,17 @@ def _check_not_keyword(token: Token) -> None:
         raise CellError(f"'{token}' is a keyword and cannot be used as a name here", column=_col(token))
 
 
-_PARSER = Lark(
-    Path(__file__).with_name("cells.lark").read_text(encoding="utf-8"),
-    parser="lalr",
-    start=["input_entry", "expression"],
-)
 _TO_NODES = _ToNodes()
+
+
+@cache
+def _parser() -> Lark:
+    """The parser, built on first use: building it takes longer than importing the rest of the engine."""
+    return Lark(
+        Path(__file__).with_name("cells.lark").read_text(encoding="utf-8"),
+        parser="lalr",
+        start=["input_entry", "expression"],
+    )
 
 
 def parse_input_entry(text: str) -> UnaryTest:
@@ -305,7 +449,7 @@ def parse_input_entry(text: str) -> UnaryTest:
         return AnyValue(column=1)
     _reject_decimal_comma(text)
     node = _parse(text, "input_entry")
-    assert isinstance(node, AnyValue | Comparison | Interval | Disjunction | Negation)
+    assert isinstance(node, UNARY_TEST_NODES)
     return node
 
 
@@ -314,13 +458,13 @@ def parse_expression(text: str) -> Expr:
     if not text.strip():
         raise CellError("empty expression: write a value, a fact or a formula", column=1)
     node = _parse(text, "expression")
-    assert isinstance(node, Literal | Name | FactRef | Arithmetic | Negate | Compare | BoolOp | Not | Call)
+    assert isinstance(node, EXPRESSION_NODES)
     return node
 
 
 def _parse(text: str, start: str) -> object:
     try:
-        tree = _PARSER.parse(text, start=start)
+        tree = _parser().parse(text, start=start)
     except UnexpectedInput as error:
         _fail_syntax(text, error, start)
     try:
@@ -329,6 +473,52 @@ def _parse(text: str, start: str) -> object:
         if isinstance(error.orig_exc, CellError):
             raise error.orig_exc from None
         raise
+
+
+# ---- what the rule network cannot test -----------------------------------------------------------------
+
+
+def needs_python_evaluation(test: UnaryTest, subject: FactType, types: Mapping[str, FactType]) -> bool:
+    """Whether an input entry on a fact of type `subject` must be decided in Python (engine/evaluate.py) rather than
+    by durable-rules' comparisons: tests on lists and durations, `null`, a list on the other side (`= lijst`:
+    one of its values), and ordering of texts (durable-rules orders non-ASCII text differently from FEEL).
+    `types` are the glossary's fact types."""
+    if subject.is_list or subject.kind is Kind.DUUR:
+        return True
+    match test:
+        case AnyValue():
+            return False
+        case Comparison(op=op, operand=operand):
+            ordering = op not in ("=", "!=")
+            return (ordering and subject.kind is Kind.TEKST) or _not_scalar(operand, types)
+        case Interval(low=low, high=high):
+            return subject.kind is Kind.TEKST or _not_scalar(low, types) or _not_scalar(high, types)
+        case Disjunction(tests=tests) | Negation(tests=tests):
+            return any(needs_python_evaluation(part, subject, types) for part in tests)
+    return True  # a kind of test the network does not know
+
+
+def _not_scalar(node: Expr, types: Mapping[str, FactType]) -> bool:
+    """Whether an operand may be null, a list or a duration: durable-rules compares numbers, dates and texts only."""
+    match node:
+        case Null() | ListLiteral():
+            return True
+        case Literal(value=value):
+            return isinstance(value, tuple | Duration)
+        case FactRef(name=name):
+            fact_type = types.get(name)
+            return fact_type is None or fact_type.is_list or fact_type.kind is Kind.DUUR
+        case Call(function=function, args=args):
+            return function == "uniek" or any(_not_scalar(arg, types) for arg in args)
+        case Arithmetic(left=left, right=right) | Compare(left=left, right=right):
+            return _not_scalar(left, types) or _not_scalar(right, types)
+        case Negate(operand=operand) | Not(operand=operand):
+            return _not_scalar(operand, types)
+        case BoolOp(operands=operands):
+            return any(_not_scalar(operand, types) for operand in operands)
+        case Membership(operand=operand):
+            return _not_scalar(operand, types)
+    return False
 
 
 # ---- friendly syntax errors ---------------------------------------------------------------------------
@@ -342,9 +532,7 @@ def _fail_syntax(text: str, error: UnexpectedInput, start: str) -> NoReturn:
     if isinstance(error, UnexpectedCharacters):
         position = error.pos_in_stream or 0
         if text[position] in _QUOTES:
-            raise CellError(
-                "unclosed string: a text starts here but has no closing quote", column=position + 1
-            )
+            raise CellError("unclosed string: a text starts here but has no closing quote", column=position + 1)
         word = _WORD.match(text, position)
         found = word.group() if word else text[position]
         hint = ""
@@ -395,8 +583,11 @@ def _reject_decimal_comma(text: str) -> None:
         )
 
 
+_STRING = re.compile(r"[\"“”„](?:\\.|[^\"“”„\\\n])*[\"“”]")
+
+
 def _blank_strings(text: str) -> str:
-    return re.sub(r"[\"“”„][^\"“”„]*[\"“”]", lambda m: " " * len(m.group()), text)
+    return _STRING.sub(lambda m: " " * len(m.group()), text)
 
 
 def _open_bracket(text: str, openers: str) -> int:
@@ -454,6 +645,10 @@ def _strength(node: Expr) -> int:
             return _UNARY
         case Literal(value=Decimal() as number) if number < 0 or (number == 0 and number.is_signed()):
             return _UNARY
+        case Literal(value=Duration() as duration) if duration.sort_key() < (0, 0, 0):
+            return _UNARY
+        case Membership():
+            return _COMPARE
         case _:
             return _ATOM
 
@@ -483,6 +678,14 @@ def _bare(node: Expr) -> str:
             return f"niet({_expr(operand, _OR)})"
         case Call(function=function, args=args):
             return f"{function}(" + ", ".join(_expr(arg, _OR) for arg in args) + ")"
+        case Null():
+            return "null"
+        case ListLiteral(items=items):
+            return "[" + ", ".join(_expr(item, _OR) for item in items) + "]"
+        case Membership(operand=operand, test=Disjunction(tests=tests)):
+            return f"{_expr(operand, _SUM)} in (" + ", ".join(to_text(test) for test in tests) + ")"
+        case Membership(operand=operand, test=test):
+            return f"{_expr(operand, _SUM)} in {to_text(test)}"
     raise TypeError(f"not an expression node: {node!r}")
 
 
@@ -496,7 +699,7 @@ def literal_text(value: Value, kind: Kind) -> str:
         case str() if kind is Kind.KEUZE and _NAME.fullmatch(value) and value not in KEYWORDS:
             return value
         case str():
-            return f'"{value}"'
+            return quote(value)
         case dt.date():
             return value.isoformat()
         case Duration():
@@ -504,6 +707,15 @@ def literal_text(value: Value, kind: Kind) -> str:
         case tuple():
             return ", ".join(literal_text(element, kind) for element in value)
     raise TypeError(f"not a value: {value!r}")
+
+
+def quote(text: str) -> str:
+    """A text as a string literal: in double quotes, with \\ before a quote, a backslash, a new line or a tab."""
+    escaped = "".join(_QUOTED.get(char, char) for char in text)
+    return f'"{escaped}"'
+
+
+_QUOTED = {'"': '\\"', "“": "\\“", "”": "\\”", "„": "\\„", "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
 
 
 # ---- single values (Tests sheets, case files) ---------------------------------------------------------
@@ -529,7 +741,7 @@ def parse_literal_value(text: str, fact_type: FactType) -> Value:
                 return Decimal(stripped.replace(",", "."))
             _fail_value(f'expected a number like 2300.10, got "{stripped}"')
         case Kind.TEKST:
-            return _unquote(stripped)
+            return _unquote(stripped)  # a case's text goes through case_value, which keeps it exact
         case Kind.KEUZE:
             value = _unquote(stripped)
             if value in fact_type.values:
@@ -553,17 +765,39 @@ def _literal_date(text: str) -> dt.date:
     _fail_value(f'expected a date like 2026-06-12, got "{text}"')
 
 
+def case_value(given: object, fact_type: FactType) -> Value:
+    """A value from a case file (JSON or YAML) exactly as given: a text keeps its spaces and quotes (`" Hi "` is not
+    `"Hi"`), a list is a list, not a text to split at commas. Other values are read as a Tests sheet writes them."""
+    if fact_type.is_list and isinstance(given, list | tuple):
+        element_type = fact_type.element()
+        return tuple(case_value(element, element_type) for element in given)
+    if fact_type.kind is Kind.TEKST and not fact_type.is_list and isinstance(given, str):
+        return given
+    if fact_type.kind is Kind.JA_NEE and isinstance(given, bool):
+        return given
+    if isinstance(given, dt.date) and not isinstance(given, dt.datetime):
+        given = given.isoformat()
+    return parse_literal_value(str(given), fact_type)
+
+
+def _quoted(text: str) -> bool:
+    return len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES and _STRING.fullmatch(text) is not None
+
+
 def _unquote(text: str) -> str:
-    if len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
-        return text[1:-1]
-    return text
+    """A Tests sheet's text: in quotes, with the escapes of a string literal; without quotes, as written."""
+    return unescape(text[1:-1], 2) if _quoted(text) else text
 
 
 def _split_list(text: str) -> list[str]:
     """Splits at commas outside quotes: `a, "b, c"` is two elements."""
-    elements, current, quoted = [], "", False
+    elements, current, quoted, escaped = [], "", False, False
     for char in text:
-        if char in _QUOTES:
+        if escaped:
+            escaped = False
+        elif quoted and char == "\\":
+            escaped = True
+        elif char in _QUOTES:
             quoted = not quoted
         if char == "," and not quoted:
             elements.append(current.strip())
@@ -579,6 +813,8 @@ def _fail_value(message: str) -> NoReturn:
 
 __all__ = [
     "COMPARISON_OPS",
+    "EXPRESSION_NODES",
+    "UNARY_TEST_NODES",
     "AnyValue",
     "Arithmetic",
     "BoolOp",
@@ -589,17 +825,25 @@ __all__ = [
     "Expr",
     "FactRef",
     "Interval",
+    "ListLiteral",
     "Literal",
+    "Membership",
     "Name",
     "Negate",
     "Negation",
     "Not",
+    "Null",
     "UnaryTest",
+    "case_value",
     "duration_text",
+    "fact_name",
     "literal_text",
+    "needs_python_evaluation",
     "parse_duration",
     "parse_expression",
     "parse_input_entry",
     "parse_literal_value",
+    "quote",
     "to_text",
+    "unescape",
 ]

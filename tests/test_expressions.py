@@ -219,14 +219,7 @@ def test_typed_literals_print_as_written() -> None:
         (", 1", "empty cell part between commas", 1),
         ("a b", "unexpected text 'b' at position 3", 3),
         ("3 $", "unexpected text '$' at position 3", 3),
-        (
-            "Vluchteling",
-            "unexpected text 'Vluchteling' at position 1; "
-            "names and values are written in lower case: vluchteling",
-            1,
-        ),
         ("1..5", "unexpected text '..' at position 2; a range needs brackets, e.g. [1..5]", 2),
-        ("[1,5]", "unexpected text ',' at position 3; write a range with two dots, e.g. [1..5]", 3),
         ("< ", "the text ends too early: something is missing at the end", 2),
         ("2026-02-30", "not a date: 2026-02-30", 1),
         ("< 2026-6-12", "not a date: 2026-6-12; write dates as YYYY-MM-DD, e.g. 2026-06-12", 3),
@@ -264,7 +257,7 @@ def test_input_entry_errors(text: str, message: str, column: int) -> None:
         ("a * 2300,10", "unexpected text ',' at position 9; write decimals with a point: 2300.10", 9),
         ("", "empty expression: write a value, a fact or a formula", 1),
         ("f(1,,2)", "missing argument: nothing between the commas", 4),
-        ("not(a)", "not(...) is for input entries; in an expression write niet(...)", 1),
+        ("not(a, b)", "not takes 1 argument, got 2: not(voorwaarde)", 1),
         ("(a + b", "unclosed bracket: expected ')'", 1),
         ("f(a, (b)", "unclosed bracket: expected ')'", 2),
         ("a < b < c", "unexpected text '<' at position 7", 7),
@@ -302,10 +295,10 @@ def test_parse_duration(text: str, duration: Duration) -> None:
     assert parse_duration(text) == duration
 
 
-@pytest.mark.parametrize("text", ["3", "maanden", "3 eeuwen", "P", "P3", "PT3H", "-3 maanden", ""])
+@pytest.mark.parametrize("text", ["3", "maanden", "3 eeuwen", "P", "P3", "PT", "P1DT", "-3 maanden", ""])
 def test_parse_duration_errors(text: str) -> None:
     message = (
-        f'expected a duration like "3 maanden", "1 week", "90 dagen", "2 jaar" or P3M, got "{text.strip()}"'
+        f'expected a duration like "3 maanden", "1 week", "90 dagen", "2 jaar", P3M or PT2H, got "{text.strip()}"'
     )
     with pytest.raises(CellError, match=f"^{re.escape(message)}$"):
         parse_duration(text)
@@ -379,9 +372,12 @@ atoms: st.SearchStrategy[Expr] = st.one_of(numbers, strings, dates, durations, s
 
 
 def _negate(operand: Expr) -> Expr:
-    # The parser reads "-5" as the number -5, never as minus 5.
+    # The parser reads "-5" as the number -5, never as minus 5; likewise "-P3M".
     if isinstance(operand, Literal) and operand.kind is Kind.GETAL:
         return Literal(-Decimal(str(operand.value)), Kind.GETAL)
+    if isinstance(operand, Literal) and isinstance(operand.value, Duration):
+        value = operand.value
+        return Literal(Duration(-value.years, -value.months, -value.days, -value.seconds), Kind.DUUR)
     return Negate(operand)
 
 

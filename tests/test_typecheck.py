@@ -245,10 +245,9 @@ def test_boolean_expression_in_a_ja_nee_column() -> None:
         (
             "status_referent < vluchteling",
             None,
-            "cannot use < on a keuze (vluchteling, subsidiair): only numbers and dates are ordered",
+            "cannot use < on a keuze (vluchteling, subsidiair): only numbers, dates, durations and texts are ordered",
             17,
         ),
-        ("termijn > 3 maanden", None, "cannot use > on a duur: only numbers and dates are ordered", 9),
         ("minderjarig en 3", None, "'en' needs a ja/nee, but 3 is a getal", 16),
         ("niet(naam)", None, "niet(...) needs a ja/nee, but naam is a tekst", 6),
         (
@@ -267,9 +266,10 @@ def test_boolean_expression_in_a_ja_nee_column() -> None:
         (
             "leeftijdd(geboortedatum)",
             None,
-            'unknown function "leeftijdd"; known functions: aantal, aantal_gezinsleden, als, atw_einde, bevat, '
-            "dagen_tussen, "
-            'einde_termijn, elk_gezinslid, enig_gezinslid, leeftijd, max, min, uniek; did you mean "leeftijd"?',
+            'unknown function "leeftijdd"; known functions: aantal, aantal_gezinsleden, abs, als, atw_einde, bevat, '
+            "ceiling, contains, count, dagen_tussen, date, decimal, einde_termijn, elk_gezinslid, ends_with, "
+            "enig_gezinslid, floor, leeftijd, list_contains, lower_case, max, min, modulo, starts_with, "
+            'string_length, substring, sum, uniek, upper_case; did you mean "leeftijd"?',
             1,
         ),
         (
@@ -286,17 +286,17 @@ def test_boolean_expression_in_a_ja_nee_column() -> None:
             26,
         ),
         (
-            "min(naam, naam)",
+            "min(minderjarig, minderjarig)",
             None,
-            "min: argument 1 must be a number or a date, but naam is a tekst; "
-            "use min(a, b) -> the smaller of two numbers or dates",
+            "min: argument 1 must be a number, a date, a duration or a text, but minderjarig is a ja/nee; "
+            "use min(a, b, ...) or min(lijst) -> the smallest of numbers, dates, durations or texts",
             5,
         ),
         (
             "max(inkomen, beslisdatum)",
             None,
             "max: argument 2 must be a bedrag like the first, but beslisdatum is a datum; "
-            "use max(a, b) -> the larger of two numbers or dates",
+            "use max(a, b, ...) or max(lijst) -> the largest of numbers, dates, durations or texts",
             14,
         ),
         (
@@ -354,7 +354,8 @@ def test_expression_errors(text: str, expected: FactType | None, message: str, c
         (
             "[1..5]",
             STATUS,
-            "a range needs numbers or dates, but datum_indiening is a keuze (vluchteling, subsidiair)",
+            "a range needs numbers, dates, durations or texts, "
+            "but datum_indiening is a keuze (vluchteling, subsidiair)",
             1,
         ),
         (
@@ -370,7 +371,7 @@ def test_expression_errors(text: str, expected: FactType | None, message: str, c
             "datum_indiening is a keuze (vluchteling, subsidiair), 3 is a getal",
             14,
         ),
-        ("< ja", JA_NEE, "cannot use < on a ja/nee: only numbers and dates are ordered", 1),
+        ("< ja", JA_NEE, "cannot use < on a ja/nee: only numbers, dates, durations and texts are ordered", 1),
     ],
 )
 def test_input_entry_errors(text: str, subject: FactType, message: str, column: int) -> None:
