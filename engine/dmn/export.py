@@ -247,7 +247,9 @@ class _Exporter:
             if self.types[fact].kind is Kind.KEUZE and not self.types[fact].is_list:
                 _sub(_sub(clause, _d("inputValues")), _d("text"), _values(self.types[fact]))
         for index, fact in enumerate(table.output_facts, start=1):
-            clause = _sub(element, _d("output"), id=f"{own}_out{index}", name=fact, typeRef=self._scalar(fact))
+            # DMN names an output only in a table with several: the value of a one-output table is the decision's
+            named = {"name": fact} if len(table.output_facts) > 1 else {}
+            clause = _sub(element, _d("output"), id=f"{own}_out{index}", **named, typeRef=self._scalar(fact))
             if self.types[fact].kind is Kind.KEUZE:
                 _sub(_sub(clause, _d("outputValues")), _d("text"), _values(self.types[fact]))
         extras = [kind for kind in EXTRA_COLUMNS if any(k == kind for k, _ in columns.values())]
