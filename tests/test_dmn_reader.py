@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from dmn_factory import OUTPUTS, write_small_model, without_annotations
+from dmn_factory import OUTPUTS, without_annotations, write_small_model
 
 from engine.api import engine_for
 from engine.dmn.export import export_dmn
