@@ -275,7 +275,7 @@ class _Exporter:
                 ("inputEntry", column, self.feel.unary(entry.test), self.types[entry.fact].kind, True)
                 for entry, column in zip(rule.inputs, input_columns, strict=True)
             ] + [
-                ("outputEntry", column, self.feel.expr(output.expression), self.types[output.fact].kind, False)
+                ("outputEntry", column, self.feel.top(output.expression), self.types[output.fact].kind, False)
                 for output, column in zip(rule.outputs, output_columns, strict=True)
             ]
             for tag, column, feel, entry_kind, is_test in entries:
@@ -312,7 +312,7 @@ class _Exporter:
         _sub(decision, _d("variable"), id=f"{own}_var", name=calculation.fact, typeRef=self._type_ref(calculation.fact))
         self._requirements(decision, self._reads(calculation), own)
         literal = _sub(decision, _d("literalExpression"), id=f"{own}_expr", typeRef=self._type_ref(calculation.fact))
-        _sub(literal, _d("text"), self.feel.expr(calculation.expression))
+        _sub(literal, _d("text"), self.feel.top(calculation.expression))
 
     def _scalar(self, fact: str) -> str:
         """The type of one entry of a column: the element type of a list (a collect table's output)."""

@@ -118,6 +118,10 @@ class FeelWriter:
                 return "not(" + ", ".join(self.unary(test) for test in tests) + ")"
         return to_text(node)  # a construct this module does not know yet: its cell text, reported by outside_feel
 
+    def top(self, node: Expr) -> str:
+        """An expression that stands alone (an output entry, a calculation): without brackets around the whole."""
+        return _strip_outer(self.expr(node))
+
     def expr(self, node: Expr) -> str:
         match node:
             case Literal(value=value, kind=kind):
@@ -172,6 +176,22 @@ class FeelWriter:
             case Call(function="als", args=args) if len(args) == 3:
                 return self.is_list(args[1])
         return False
+
+
+def _strip_outer(text: str) -> str:
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth, quoted = 0, False
+    for index, char in enumerate(text):
+        if char == '"' and (index == 0 or text[index - 1] != "\\"):
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            depth -= 1
+            if depth == 0 and index < len(text) - 1:
+                return text
+    return text[1:-1]
 
 
 def outside_feel(node: Expr | UnaryTest) -> set[str]:
