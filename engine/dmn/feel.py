@@ -496,6 +496,14 @@ class _Reader:
             return f"niet({inner})"
         if word in _FEEL_KEYWORDS:
             raise self._unsupported(word)
+        words = [word]
+        while (ahead := self.peek(len(words) - 1)) is not None and ahead.kind == "word":
+            words.append(ahead.text)
+        after = self.peek(len(words) - 1)
+        if len(words) > 1 and after is not None and after.text == "(":
+            raise FeelError(f'"{self.text}": de functie "{" ".join(words)}" kent de celtaal niet')
+        if self.is_("."):
+            raise FeelError(f'"{self.text}": een pad naar een onderdeel ({word}.…) kent de celtaal niet')
         if self.is_("("):
             if word not in _FUNCTIONS:
                 raise FeelError(

@@ -85,7 +85,8 @@ class DmnImportProblems(NareisError):
     def __init__(self, source: str, problems: list[str]) -> None:
         self.problems = problems
         count = len(problems)
-        header = f"{source}: {count} element{'en' if count != 1 else ''} kan niet worden ingelezen:"
+        verb = "element kan" if count == 1 else "elementen kunnen"
+        header = f"{source}: {count} {verb} niet worden ingelezen:"
         super().__init__("\n".join([header, *problems]))
 
 
@@ -173,10 +174,14 @@ class _Importer:
         self.root = root
         self.source = source
         self.problems: list[str] = []
+        self.current: ET.Element | None = None  # the decision whose table is being read
         self.items = {item.get("name", ""): item for item in root.findall(_d("itemDefinition"))}
 
     def fail(self, element: ET.Element, reason: str) -> None:
-        self.problems.append(f"{_describe(element)}: {reason}")
+        where = _describe(element)
+        if element.tag == _d("rule") and self.current is not None:
+            where += f" van {_describe(self.current)}"
+        self.problems.append(f"{where}: {reason}")
 
     def workbooks(self) -> list[WorkbookGrid]:
         extension = self.root.find(f"{_d('extensionElements')}/{_n('werkmappen')}")
@@ -278,6 +283,7 @@ class _Importer:
         return books
 
     def _nareis_table(self, decision: ET.Element, grid: Grid, names: dict[str, str]) -> None:
+        self.current = decision
         table = decision.find(_d("decisionTable"))
         info = decision.find(f"{_d('extensionElements')}/{_n('tabel')}")
         if table is None or info is None:
@@ -324,10 +330,13 @@ class _Importer:
                 self.fail(rule, "het aantal invoer- of uitvoercellen van deze regel klopt niet met de tabel")
                 continue
             cells: Grid = {}
+            facts = {c: fact for c, _, fact in columns}
             for entry, at, entry_kind in zip(entries, inputs, input_kinds, strict=True):
-                cells[(row, at)] = self._cell(rule, entry, written.get(at), names, entry_kind, True)
+                where = f"invoer {facts[at]}"
+                cells[(row, at)] = self._cell(rule, entry, written.get(at), names, entry_kind, where)
             for result, at, entry_kind in zip(results, outputs, output_kinds, strict=True):
-                cells[(row, at)] = self._cell(rule, result, written.get(at), names, entry_kind, False)
+                where = f"uitvoer {facts[at]}"
+                cells[(row, at)] = self._cell(rule, result, written.get(at), names, entry_kind, where)
             for annotation, where in zip(rule.findall(_d("annotationEntry")), annotation_columns, strict=False):
                 if where is not None:
                     cells[(row, where)] = _text(annotation)
@@ -357,17 +366,17 @@ class _Importer:
         written: tuple[str | None, str] | None,
         names: dict[str, str],
         kind: Kind | None,
-        is_test: bool,
+        where: str,
     ) -> str:
         feel = _text(entry)
         if written is not None and written[0] is not None and written[0] == feel:
             return written[1]  # untouched since the export: the cell as it was written
         try:
-            if is_test:
+            if where.startswith("invoer"):
                 return unary_tests_to_cell(feel, names, kind)
             return expression_to_cell(feel, names, kind)
         except FeelError as error:
-            self.fail(rule, str(error))
+            self.fail(rule, f"{where}: {error}")
             return ""
 
     def _clause_kind(self, clause: ET.Element) -> Kind | None:
@@ -498,6 +507,7 @@ class _Importer:
         facts: dict[str, _Fact],
         names: dict[str, str],
     ) -> Grid | None:
+        self.current = decision
         name = decision.get("label") or decision.get("name") or decision.get("id") or ""
         source = f"DMN-model {self.source}, beslissing {decision.get('id') or name}"
         grid: Grid = {(1, 1): "Tabel", (1, 2): name, (2, 1): "Entiteit", (2, 2): "aanvraag"}
@@ -567,7 +577,7 @@ class _Importer:
                 try:
                     text = unary_tests_to_cell(_text(entry), names, facts[fact].kind)
                 except FeelError as error:
-                    self.fail(rule, str(error))
+                    self.fail(rule, f"invoer {fact}: {error}")
                     continue
                 if text != "-":
                     grid[(row, column)] = text
@@ -575,7 +585,7 @@ class _Importer:
                 try:
                     grid[(row, column)] = expression_to_cell(_text(result), names, facts[fact].kind)
                 except FeelError as error:
-                    self.fail(rule, str(error))
+                    self.fail(rule, f"uitvoer {fact}: {error}")
             grid[(row, extra["Bron"])] = next((notes[k] for k in notes if k.lower() == "bron" and notes[k]), source)
             for label, text in notes.items():
                 target = extra.get(label) if label in ("Motivering", "Annotatie") else None
