@@ -337,9 +337,9 @@ class _Importer:
             for result, at, entry_kind in zip(results, outputs, output_kinds, strict=True):
                 where = f"uitvoer {facts[at]}"
                 cells[(row, at)] = self._cell(rule, result, written.get(at), names, entry_kind, where)
-            for annotation, where in zip(rule.findall(_d("annotationEntry")), annotation_columns, strict=False):
-                if where is not None:
-                    cells[(row, where)] = _text(annotation)
+            for annotation, place in zip(rule.findall(_d("annotationEntry")), annotation_columns, strict=False):
+                if place is not None:
+                    cells[(row, place)] = _text(annotation)
             for at, (_, stray) in written.items():
                 if (row, at) not in cells:
                     cells[(row, at)] = stray
