@@ -239,6 +239,15 @@ def test_small_model_and_foreign_import_export_conform(tmp_path: Path) -> None:
     assert problems(export_dmn(directory)) == []
 
 
+def _variable_last(root: ET.Element) -> None:
+    decision = root.find(f"{DMN}decision")
+    assert decision is not None
+    variable = decision.find(f"{DMN}variable")
+    assert variable is not None
+    decision.remove(variable)
+    decision.append(variable)
+
+
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
@@ -253,15 +262,6 @@ def test_small_model_and_foreign_import_export_conform(tmp_path: Path) -> None:
         (lambda r: r.find(f".//{DMN}rule").append(ET.Element(f"{DMN}inputEntry")), "child inputEntry out of place"),
     ],
 )
-def _variable_last(root: ET.Element) -> None:
-    decision = root.find(f"{DMN}decision")
-    assert decision is not None
-    variable = decision.find(f"{DMN}variable")
-    assert variable is not None
-    decision.remove(variable)
-    decision.append(variable)
-
-
 def test_the_checker_finds_what_the_xsd_forbids(tmp_path: Path, change: object, problem: str) -> None:
     root = ET.fromstring(export_dmn(write_small_model(tmp_path / "klein")))
     change(root)  # type: ignore[operator]
