@@ -389,8 +389,8 @@ class _Reader:
         return self.expression()
 
     def _is_interval(self) -> bool:
-        depth = 0
-        for token in self.tokens[self.at :]:
+        depth = 1  # the opening bracket, whichever way it faces
+        for token in self.tokens[self.at + 1 :]:
             if token.text in ("(", "["):
                 depth += 1
             elif token.text in (")", "]"):
