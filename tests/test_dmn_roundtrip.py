@@ -141,3 +141,25 @@ def test_cli_export_of_tables_that_do_not_load_exits_1(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["export-dmn", str(directory), "-o", str(tmp_path / "x.dmn")])
     assert result.exit_code != 0
     assert not (tmp_path / "x.dmn").exists()
+
+
+def test_rules_added_and_removed_in_a_dmn_modeller(tmp_path: Path) -> None:
+    directory = write_small_model(tmp_path / "tabellen")
+    root = ET.fromstring(export_dmn(directory))
+    table = next(t for t in root.iter(f"{DMN}decisionTable") if t.get("id") == "d_tijdig_dt")
+    first, second = table.findall(f"{DMN}rule")
+    table.remove(first)
+    added = ET.fromstring(ET.tostring(second))  # a modeller's new rule: no nareis extension
+    added.remove(added.find(f"{DMN}extensionElements"))  # type: ignore[arg-type]
+    added.set("id", "nieuw")
+    added.find(f"{DMN}inputEntry/{DMN}text").text = '>= date("2027-01-01")'  # type: ignore[union-attr]
+    added.findall(f"{DMN}annotationEntry/{DMN}text")[0].text = "t-03"
+    table.insert(list(table).index(second), added)
+    imported = _write(import_dmn(ET.tostring(root), "bewerkt.dmn"), tmp_path / "terug")
+    lines = _dumps(imported)["Klein.xlsx"]
+    start = lines.index("== Tijdig")
+    assert lines[start + 6 : start + 8] == [
+        "t-03 | datum_indiening: >= 2027-01-01 | → tijdig: nee | Bron: §2.2",
+        "t-02 | datum_indiening: - | → tijdig: nee | Bron: §2.2",
+    ]
+    assert lines[start + 8] == "== Oordeel"
