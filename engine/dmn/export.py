@@ -66,7 +66,17 @@ def ncname(text: str) -> str:
     return cleaned if re.match(r"[A-Za-z_]", cleaned) else f"_{cleaned}"
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    for value in (text or "", *attributes.values()):
+        bad = _NOT_XML.search(value)
+        if bad:
+            raise ExportError(
+                f"the text {value[:60]!r} holds the control character U+{ord(bad.group()):04X}, which XML cannot "
+                "carry; remove it from the workbook"
+            )
     element = ET.SubElement(parent, tag, attributes)
     if text is not None:
         element.text = text
