@@ -5,13 +5,15 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from dmn_factory import DMN, FOREIGN_DMN, TABLES_DIRECTORY, exported_decision_tables, write_small_model
+from factory import WorkbookSpec, write_workbook
 
 from engine.cli import main
 from engine.dmn.export import export_dmn
 from engine.dmn.feel import expression_to_cell, unary_tests_to_cell
-from engine.dmn.importer import import_dmn
+from engine.dmn.importer import DmnImportProblems, import_dmn
 from engine.dump import dump_lines
 from engine.loader import load_directory, workbook_paths
 from engine.workbook import read_workbook
@@ -163,3 +165,29 @@ def test_rules_added_and_removed_in_a_dmn_modeller(tmp_path: Path) -> None:
         "t-02 | datum_indiening: - | → tijdig: nee | Bron: §2.2",
     ]
     assert lines[start + 8] == "== Oordeel"
+
+
+def test_glossary_and_calculation_edits_in_a_modeller_are_refused(tmp_path: Path) -> None:
+    directory = write_small_model(tmp_path / "tabellen")
+    write_workbook(
+        directory,
+        WorkbookSpec(
+            "Rekenen.xlsx",
+            glossary=[("dubbele_leeftijd", "aanvraag", "getal", "", "Twee keer de leeftijd", "afgeleid")],
+            calculations=[("dubbele_leeftijd", "leeftijd_aanvrager * 2", "§2.2")],
+        ),
+    )
+    root = ET.fromstring(export_dmn(directory))
+    item = next(i for i in root.iter(f"{DMN}itemDefinition") if i.get("name") == "t_categorie")
+    item.find(f"{DMN}allowedValues/{DMN}text").text = '"minderjarig","meerderjarig","onbekend"'  # type: ignore[union-attr]
+    calculation = next(d for d in root.iter(f"{DMN}decision") if d.get("id") == "c_dubbele_leeftijd")
+    calculation.find(f"{DMN}literalExpression/{DMN}text").text = "leeftijd_aanvrager * 3"  # type: ignore[union-attr]
+    with pytest.raises(DmnImportProblems) as raised:
+        import_dmn(ET.tostring(root), "bewerkt.dmn")
+    assert str(raised.value) == (
+        "bewerkt.dmn: 2 elementen kunnen niet worden ingelezen:\n"
+        'decision "dubbele_leeftijd" (id c_dubbele_leeftijd): de formule is in het DMN-model gewijzigd, maar '
+        "nareis leest een berekening uit de werkmap (blad Berekeningen, rij 2): wijzig haar daar\n"
+        'itemDefinition "t_categorie" (id t_categorie): de toegestane waarden zijn in het DMN-model gewijzigd, '
+        "maar nareis leest ze uit de werkmap (blad Begrippen, kolom Waarden): wijzig ze daar"
+    )

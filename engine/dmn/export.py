@@ -192,6 +192,8 @@ class _Exporter:
         item = _sub(root, _d("itemDefinition"), **attributes)
         _sub(item, _d("typeRef"), FEEL_TYPES[fact_type.kind])
         if fact_type.kind is Kind.KEUZE:
+            # as exported: an import sees whether a modeller changed them (they live in Begrippen, not here)
+            _sub(_extension(item), _n("waarden"), _values(fact_type))
             allowed = _sub(item, _d("allowedValues"))
             _sub(allowed, _d("text"), _values(fact_type))
 
@@ -322,7 +324,9 @@ class _Exporter:
         _sub(decision, _d("variable"), id=f"{own}_var", name=calculation.fact, typeRef=self._type_ref(calculation.fact))
         self._requirements(decision, self._reads(calculation), own)
         literal = _sub(decision, _d("literalExpression"), id=f"{own}_expr", typeRef=self._type_ref(calculation.fact))
-        _sub(literal, _d("text"), self.feel.top(calculation.expression))
+        feel = self.feel.top(calculation.expression)
+        info.set("feel", feel)
+        _sub(literal, _d("text"), feel)
 
     def _scalar(self, fact: str) -> str:
         """The type of one entry of a column: the element type of a list (a collect table's output)."""

@@ -277,9 +277,24 @@ class _Importer:
                 book.sheets.append((blad.get("naam", ""), grid))
             books.append(book)
         for decision_id, decision in by_id.items():
-            if decision_id in placed or decision.find(f"{_d('extensionElements')}/{_n('berekening')}") is not None:
-                continue
-            self._refuse_other(decision, nareis=True)
+            calculation = decision.find(f"{_d('extensionElements')}/{_n('berekening')}")
+            if calculation is not None:
+                if _text(decision.find(_d("literalExpression"))) != calculation.get("feel"):
+                    self.fail(
+                        decision,
+                        "de formule is in het DMN-model gewijzigd, maar nareis leest een berekening uit de werkmap "
+                        f"(blad {calculation.get('blad')}, rij {calculation.get('rij')}): wijzig haar daar",
+                    )
+            elif decision_id not in placed:
+                self._refuse_other(decision, nareis=True)
+        for item in self.items.values():
+            exported = item.find(f"{_d('extensionElements')}/{_n('waarden')}")
+            if exported is not None and _text(item.find(_d("allowedValues"))) != (exported.text or ""):
+                self.fail(
+                    item,
+                    "de toegestane waarden zijn in het DMN-model gewijzigd, maar nareis leest ze uit de werkmap "
+                    "(blad Begrippen, kolom Waarden): wijzig ze daar",
+                )
         return books
 
     def _nareis_table(self, decision: ET.Element, grid: Grid, names: dict[str, str]) -> None:
