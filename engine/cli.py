@@ -697,5 +697,10 @@ def _progress() -> Iterator[Callable[[int], None]]:
         yield lambda n: progress.advance(task, n)
 
 
+from engine.dmn.cli import export_dmn_command, import_dmn_command  # noqa: E402
+
+main.add_command(export_dmn_command)
+main.add_command(import_dmn_command)
+
 if __name__ == "__main__":
     main()
