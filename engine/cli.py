@@ -652,5 +652,9 @@ def _progress() -> Iterator[Callable[[int], None]]:
         yield lambda n: progress.advance(task, n)
 
 
+from engine.tidy_cli import tidy  # noqa: E402
+
+main.add_command(tidy)
+
 if __name__ == "__main__":
     main()
