@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,7 +145,7 @@ class TidyResult:
 # ---- reading the content ---------------------------------------------------------------------------------------
 
 
-def read_glossary(books: Iterable[Workbook]) -> dict[str, FactInfo]:
+def read_glossary(books: Sequence[Workbook]) -> dict[str, FactInfo]:
     """Every fact defined in a Begrippen or Parameters sheet, read from the grids (tolerant: tidy also helps with a
     workbook that does not load yet)."""
     facts: dict[str, FactInfo] = {
@@ -171,18 +171,21 @@ def read_glossary(books: Iterable[Workbook]) -> dict[str, FactInfo]:
                         sheet.text(row, columns.get("omschrijving", 5)),
                         f"{book.name}, {GLOSSARY_SHEET}",
                     )
-            elif sheet.name == PARAMETERS_SHEET:
+    for book in books:
+        for sheet in book.sheets:
+            if sheet.name == PARAMETERS_SHEET:
                 columns = _header_columns(sheet, 1)
                 for row in sorted(r for r in sheet.rows if r > 1):
                     name = sheet.text(row, columns.get("naam", 1))
                     if not name or name in facts:
                         continue
+                    reference = facts.get(sheet.text(row, columns.get("peildatum", 6)))
                     facts[name] = FactInfo(
                         name,
-                        "aanvraag",
+                        reference.entity if reference else "aanvraag",
                         sheet.text(row, columns.get("type", 2)).lower(),
                         (),
-                        sheet.text(row, columns.get("omschrijving", 0)) if "omschrijving" in columns else "",
+                        sheet.text(row, columns["omschrijving"]) if "omschrijving" in columns else "",
                         f"{book.name}, {PARAMETERS_SHEET}",
                     )
     return facts
