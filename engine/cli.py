@@ -652,11 +652,13 @@ def _progress() -> Iterator[Callable[[int], None]]:
         yield lambda n: progress.advance(task, n)
 
 
+from engine.new_workbook_cli import new  # noqa: E402
 from engine.preview_cli import preview  # noqa: E402
 from engine.tidy_cli import tidy  # noqa: E402
 
 main.add_command(tidy)
 main.add_command(preview)
+main.add_command(new)
 
 if __name__ == "__main__":
     main()
