@@ -26,6 +26,7 @@ from engine.model import (
     ScenarioMember,
 )
 from engine.parameters import PARAMETERS_SHEET, read_parameters
+from engine.tidy_scenarios import classic_tests
 from engine.typecheck import check_expression, check_input_entry
 from engine.types import DATUM, FactType, Kind, Value
 from engine.verify import verify
@@ -122,7 +123,10 @@ def load_directory(directory: Path, check_motivation: MotivationChecker | None =
     ] + list(parameters.calculations)
     final = _final_outcome(glossary)
     scenarios = [
-        sc for kind, s in sheets if kind == SCENARIOS_SHEET for sc in _read_scenarios(s, glossary, final, problems)
+        sc
+        for kind, s in sheets
+        if kind == SCENARIOS_SHEET
+        for sc in _read_scenarios(classic_tests(s), glossary, final, problems)  # a member per row or per column
     ]
     no_rules = [n for kind, s in sheets if kind == NO_RULES_SHEET for n in _read_no_rules(s, problems)]
     if check_motivation is not None:

@@ -31,6 +31,7 @@ from engine.dump import dump_lines
 from engine.errors import Location, WorkbookError
 from engine.findings import WARNING, Finding
 from engine.loader import content_hash, workbook_paths
+from engine.tidy_scenarios import PER_COLUMN, classic_tests, is_per_column, transpose_worksheet, transposed_grid
 from engine.workbook import Sheet, Workbook, read_workbook
 
 AUTHOR = "nareis tidy"
@@ -360,7 +361,48 @@ def table_layout(sheet: Sheet, glossary: Glossary) -> Layout:
     return layout
 
 
+def per_column_layout(sheet: Sheet, glossary: Glossary) -> Layout:
+    """A Tests sheet with a member per column: labels in A and B, a column per member, a row per fact."""
+    layout = Layout()
+    last_column = max((c for cells in sheet.rows.values() for c in cells), default=2)
+    kinds = {r: sheet.text(r, 1).capitalize() for r in sheet.rows}
+    layout.widths[1] = 12.0
+    layout.widths[2] = _column_width(sheet, 2, sheet.rows, 12, 40)
+    for column in range(3, last_column + 1):
+        values = max(
+            (_text_width(sheet.text(r, column)) for r in sheet.rows if kinds.get(r) != "Omschrijving"), default=0
+        )
+        # A long description widens its column rather than making its row taller than a screen.
+        description = max(
+            (len(sheet.text(r, column)) // 12 for r in sheet.rows if kinds.get(r) == "Omschrijving"), default=0
+        )
+        layout.widths[column] = _clamp(max(values, description) + 2, 16, 40)
+    for row, cells in sheet.rows.items():
+        kind = kinds.get(row, "")
+        fill = INPUT_FILL if kind == "Invoer" else OUTPUT_FILL if kind == "Verwacht" else OTHER_FILL
+        layout.styles[(row, 1)] = (True, fill, True)
+        if 2 in cells or kind in ("Invoer", "Verwacht"):
+            layout.styles[(row, 2)] = (True, fill, True)
+        for column in cells:
+            if column > 2:
+                layout.styles[(row, column)] = (kind == "Scenario", "", True)
+        name = sheet.text(row, 2)
+        if kind in ("Invoer", "Verwacht") and name:
+            info = glossary.get(name)
+            comment, _ = _fact_help(info, name)
+            layout.comments[f"B{row}"] = comment
+            extra = ("null",) if kind == "Verwacht" else ()
+            cells_range = f"C{row}:{get_column_letter(last_column + SPARE_ROWS // 10)}{row}"
+            layout.pickers.append(_column_picker(info, name, cells_range, extra))
+    fixed = [r for r, k in kinds.items() if k in ("Scenario", "Lid", "Omschrijving", "Bron")]
+    layout.freeze = f"C{max(fixed, default=0) + 1}"
+    _row_heights(sheet, layout, sorted(sheet.rows))
+    return layout
+
+
 def scenarios_layout(sheet: Sheet, glossary: Glossary) -> Layout:
+    if is_per_column(sheet):
+        return per_column_layout(sheet, glossary)
     layout = Layout()
     if not sheet.rows:
         return layout
@@ -510,6 +552,7 @@ class _Changes:
             "opmerkingen",
             "vastgezette rijen en kolommen",
             "pagina-instelling",
+            "indeling Tests",
         )
         return tuple((what, self.counts[what]) for what in order if what in self.counts)
 
@@ -719,9 +762,18 @@ def lock_file(path: Path) -> Path | None:
     return None
 
 
-def tidy_workbook(path: Path, glossary: Glossary, *, write: bool = True, content: Workbook | None = None) -> TidyResult:
+def tidy_workbook(
+    path: Path,
+    glossary: Glossary,
+    *,
+    write: bool = True,
+    content: Workbook | None = None,
+    tests_layout: str | None = None,
+) -> TidyResult:
     """Tidy one workbook (or, with write=False, say what tidy would change). `content` is the workbook as
-    `read_workbook` reads it, when the caller has it already. Raises WorkbookError when the file cannot be read."""
+    `read_workbook` reads it, when the caller has it already. `tests_layout` (per-rij or per-kolom) lays the Tests
+    sheet out a member per row or per column; None keeps its layout. Raises WorkbookError when the file cannot be
+    read."""
     lock = lock_file(path)
     if lock is not None and write:
         return TidyResult(
@@ -735,6 +787,12 @@ def tidy_workbook(path: Path, glossary: Glossary, *, write: bool = True, content
         book = openpyxl.load_workbook(stream)
     changes = _Changes()
     grids = {sheet.name: sheet for sheet in before.sheets}
+    tests = grids.get(SCENARIOS_SHEET)
+    wanted_per_column = tests_layout == PER_COLUMN
+    if tests_layout is not None and tests is not None and tests.rows and is_per_column(tests) != wanted_per_column:
+        transpose_worksheet(book[SCENARIOS_SHEET])
+        grids[SCENARIOS_SHEET] = transposed_grid(tests)
+        changes.add("indeling Tests")
     for ws in book.worksheets:
         layout = sheet_layout(grids[ws.title], glossary)
         if layout is not None:
@@ -756,8 +814,8 @@ def _save_checked(book: openpyxl.Workbook, path: Path, before: Workbook) -> None
     try:
         book.save(temporary)
         after = read_workbook(Path(temporary))
-        if dump_lines(after) != dump_lines(before):
-            old, new = dump_lines(before), dump_lines(after)
+        old, new = content_lines(before), content_lines(after)
+        if new != old:
             first = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
             shown = old[first] if first < len(old) else "(einde)"
             raise TidyError(
@@ -775,7 +833,14 @@ def _save_checked(book: openpyxl.Workbook, path: Path, before: Workbook) -> None
             os.unlink(temporary)
 
 
-def tidy_directory(directory: Path, *, write: bool = True) -> list[TidyResult]:
+def content_lines(book: Workbook) -> list[str]:
+    """The workbook's `nareis dump`, with a Tests sheet read in the classic layout, so that laying it out per column
+    changes no line."""
+    classic = Workbook(book.name, tuple(classic_tests(s) if s.name == SCENARIOS_SHEET else s for s in book.sheets))
+    return dump_lines(classic)
+
+
+def tidy_directory(directory: Path, *, write: bool = True, tests_layout: str | None = None) -> list[TidyResult]:
     """Tidy every workbook of a directory. Raises WorkbookError when there is none or one cannot be read."""
     if not directory.is_dir():
         raise TidyError(f"{directory} is geen map met werkmappen")
@@ -784,7 +849,10 @@ def tidy_directory(directory: Path, *, write: bool = True) -> list[TidyResult]:
         raise TidyError(f"geen werkmappen (*.xlsx) in {directory}")
     books = [read_workbook(path) for path in paths]
     glossary = read_glossary(books)
-    return [tidy_workbook(path, glossary, write=write, content=book) for path, book in zip(paths, books, strict=True)]
+    return [
+        tidy_workbook(path, glossary, write=write, content=book, tests_layout=tests_layout)
+        for path, book in zip(paths, books, strict=True)
+    ]
 
 
 def _known_tidy_key(paths: list[Path]) -> str:
