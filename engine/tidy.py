@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -865,39 +866,50 @@ def _tidy_mark(cache_dir: Path, paths: list[Path]) -> Path:
     return cache_dir / f"tidy-{_known_tidy_key(paths)}"
 
 
-def remember_tidy(directory: Path, cache_dir: Path | None) -> None:
-    """Note (in the user's cache) that these exact workbooks are tidy, so that `nareis check` need not look again."""
+def remember_tidy(directory: Path, cache_dir: Path | None, untidy: Mapping[str, str] | None = None) -> None:
+    """Note (in the user's cache) which of these exact workbooks are out of tidy (none: all tidy), so that
+    `nareis check` need not look again while the bytes stay the same."""
     if cache_dir is None:
         return
     with contextlib.suppress(OSError):
         cache_dir.mkdir(parents=True, exist_ok=True)
-        _tidy_mark(cache_dir, workbook_paths(directory)).touch()
+        mark = _tidy_mark(cache_dir, workbook_paths(directory))
+        mark.write_text(json.dumps(dict(untidy or {}), sort_keys=True), encoding="utf-8")
+
+
+def _remembered(cache_dir: Path | None, paths: list[Path]) -> dict[str, str] | None:
+    if cache_dir is None or not paths:
+        return None
+    try:
+        known = json.loads(_tidy_mark(cache_dir, paths).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return {str(k): str(v) for k, v in known.items()} if isinstance(known, dict) else None
 
 
 def tidy_findings(directory: Path, cache_dir: Path | None = None) -> list[Finding]:
     """A warning for every workbook whose presentation is out of step with its content (for `nareis check`).
 
-    Looking costs about as much as reading the workbooks again; with `cache_dir`, a directory whose exact bytes
-    were found tidy before is not looked at again.
+    Looking costs about as much as reading the workbooks again; with `cache_dir`, the answer for the exact bytes of
+    the workbooks is kept and reused.
     """
     paths = workbook_paths(directory) if directory.is_dir() else []
-    if cache_dir is not None and paths and _tidy_mark(cache_dir, paths).exists():
-        return []
-    try:
-        results = tidy_directory(directory, write=False)
-    except WorkbookError:
-        return []  # the loader reports unreadable workbooks itself
-    if not any(result.changes for result in results):
-        remember_tidy(directory, cache_dir)
+    untidy = _remembered(cache_dir, paths)
+    if untidy is None:
+        try:
+            results = tidy_directory(directory, write=False)
+        except WorkbookError:
+            return []  # the loader reports unreadable workbooks itself
+        untidy = {result.workbook: result.summary() for result in results if result.changes}
+        remember_tidy(directory, cache_dir, untidy)
     findings = []
-    for result in results:
-        if result.changes:
-            params = {
-                "nl": f"de opmaak volgt de inhoud niet meer ({result.summary()}); draai nareis tidy",
-                "en": f"the presentation is out of step with the content ({result.summary()}); run nareis tidy",
-                "changes": result.summary(),
-            }
-            findings.append(Finding("untidy", WARNING, Location(result.workbook), params))
+    for workbook, summary in sorted(untidy.items()):
+        params = {
+            "nl": f"de opmaak volgt de inhoud niet meer ({summary}); draai nareis tidy",
+            "en": f"the presentation is out of step with the content ({summary}); run nareis tidy",
+            "changes": summary,
+        }
+        findings.append(Finding("untidy", WARNING, Location(workbook), params))
     return findings
 
 

@@ -215,3 +215,24 @@ def test_every_workbook_of_the_rule_base_tidies_with_the_same_dump(tmp_path: Pat
             covered = {str(v.sqref).split(":")[0] for v in ws.data_validations.dataValidation}
             assert {f"{openpyxl.utils.get_column_letter(c)}{header + 2}" for c in facts} <= covered, ws.title
     assert [r.line() for r in tidy_directory(directory)] == [f"{name}: niets te doen" for name in sorted(before)]
+
+
+def test_check_reuses_the_answer_for_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.tidy
+
+    (tmp_path / "tables").mkdir()
+    directory = _dir(tmp_path / "tables")
+    cache = tmp_path / "cache"
+    first = tidy_findings(directory, cache)
+    assert [f.kind for f in first] == ["untidy"]
+
+    def not_again(*_: object, **__: object) -> None:
+        raise AssertionError("the workbooks were read again")
+
+    monkeypatch.setattr(engine.tidy, "tidy_directory", not_again)
+    assert tidy_findings(directory, cache) == first
+    monkeypatch.undo()
+    result = CliRunner().invoke(main, ["tidy", str(directory)], env={"XDG_CACHE_HOME": str(tmp_path / "xdg")})
+    assert result.exit_code == 0
+    monkeypatch.setattr(engine.tidy, "tidy_directory", not_again)
+    assert tidy_findings(directory, tmp_path / "xdg" / "nareis") == []
