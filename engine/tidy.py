@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.dimensions import ColumnDimension
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.dump import dump_lines
@@ -732,6 +733,8 @@ def _apply_view(ws: Worksheet, layout: Layout, changes: _Changes) -> None:
     if setup.orientation != wanted_orientation or bool(fit) != layout.fit_width:
         setup.orientation = wanted_orientation
         if layout.fit_width:
+            if ws.sheet_properties.pageSetUpPr is None:
+                ws.sheet_properties.pageSetUpPr = PageSetupProperties()
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             setup.fitToWidth = 1
             setup.fitToHeight = 0
@@ -786,6 +789,19 @@ def tidy_workbook(
     before = content if content is not None else read_workbook(path)
     with path.open("rb") as stream:
         book = openpyxl.load_workbook(stream)
+    formula = next(
+        (f"{ws.title}!{cell.coordinate}" for ws in book.worksheets for row in ws.iter_rows() for cell in row
+         if cell.data_type == "f"),
+        None,
+    )  # fmt: skip
+    if formula is not None:
+        # openpyxl writes a formula without the value Excel saved with it, and the loader reads only that value.
+        return TidyResult(
+            path.name,
+            (),
+            refused=f"de werkmap bevat een formule (blad {formula}); tidy zou de opgeslagen uitkomst ervan "
+            "verliezen. Typ de waarde in plaats van de formule, of laat de opmaak zoals ze is",
+        )
     changes = _Changes()
     grids = {sheet.name: sheet for sheet in before.sheets}
     tests = grids.get(SCENARIOS_SHEET)

@@ -236,3 +236,34 @@ def test_check_reuses_the_answer_for_the_same_bytes(tmp_path: Path, monkeypatch:
     assert result.exit_code == 0
     monkeypatch.setattr(engine.tidy, "tidy_directory", not_again)
     assert tidy_findings(directory, tmp_path / "xdg" / "nareis") == []
+
+
+def _give_formulas_their_saved_value(path: Path, value: str) -> None:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            if name.startswith("xl/worksheets/"):
+                data = re.sub(rb"<f>([^<]*)</f>(<v\s*/>|<v></v>)?", rb"<f>\1</f><v>" + value.encode() + rb"</v>", data)
+            archive.writestr(name, data)
+
+
+def test_a_workbook_with_a_formula_is_left_alone(tmp_path: Path) -> None:
+    directory = _dir(tmp_path)
+    path = directory / "H2_test.xlsx"
+    book = openpyxl.load_workbook(path)
+    book["Uitleg"]["B1"] = "=1+1"
+    book.save(path)
+    _give_formulas_their_saved_value(path, "2")  # as Excel would have saved it
+    before = path.read_bytes()
+
+    (result,) = tidy_directory(directory)
+
+    assert result.line() == (
+        "H2_test.xlsx: niet bijgewerkt: de werkmap bevat een formule (blad Uitleg!B1); tidy zou de opgeslagen "
+        "uitkomst ervan verliezen. Typ de waarde in plaats van de formule, of laat de opmaak zoals ze is"
+    )
+    assert path.read_bytes() == before
