@@ -1,7 +1,8 @@
 """Checks on the letters a decision produces: what `nareis check` runs for every scenario (issue 7 §3).
 
-A letter carries a motivation only where its row's `Toon bij` test held (`in_brief`), and a refusal never asks for
-documents. Both are checked on the rendered text, so a template that slips a sentence in is caught too.
+A letter carries a motivation only where its row's `Toon bij` test held (`in_brief`), a refusal never asks for
+documents, and no letter cites the WI (its paragraphs and rule ids belong in the beslisnotitie). All are checked on
+the rendered text, so a template that slips a sentence in is caught too.
 """
 
 from __future__ import annotations
@@ -23,8 +24,14 @@ REQUEST = re.compile(
 )
 
 
-# A letter cites the law, never the WI (it is no policy rule): its chapters, paragraphs or name.
-WI_CITATION = re.compile(r"[^.\n]*(werkinstructie|\bWI \d{4}/\d+|hoofdstuk \d)[^.\n]*\.?", re.IGNORECASE)
+# A letter cites the law, never the WI (it is no policy rule): not its name or number, chapters, paragraphs ("§2.2",
+# "paragraaf 3.2"; a Vc paragraph such as "paragraaf C5/1.2" starts with a letter and is law) or rule ids ("2.2-03").
+# A sentence ends at a full stop followed by a space, so "3.2" stays in it.
+WI_CITATION = re.compile(
+    r"(?:[^.\n]|\.(?=\S))*(werkinstructie|\bWI\b|hoofdstuk \d|paragraaf \d|§|\b(?:\d+(?:\.\d+)*|E)-\d{2}\b)"
+    r"(?:[^.\n]|\.(?=\S))*\.?",
+    re.IGNORECASE,
+)
 
 
 class LetterError(NareisError):
@@ -54,6 +61,10 @@ def check_letters(decision: Mapping[str, Any]) -> None:
                         f"{document}, {member['id']}: a refusal asks for documents or information: "
                         f'"{_sentence(text, request.start())}"'
                     )
+    problems.extend(
+        f'{document}: the letter cites the WI instead of the law: "{sentence}"'
+        for document, sentence in _wi_citations(decision)
+    )
     if problems:
         raise LetterError("; ".join(problems))
 
@@ -73,13 +84,15 @@ def _sentence(text: str, index: int) -> str:
 
 
 def wi_citations(decision: Mapping[str, Any]) -> list[str]:
-    """Sentences of a decision's letters that cite the WI (its name or a chapter) instead of the law.
+    """Sentences of a decision's letters that cite the WI (its name, chapters, paragraphs or rule ids) instead of the
+    law. Only the beslisnotitie may name them; check_letters fails on every one."""
+    return list(dict.fromkeys(sentence for _, sentence in _wi_citations(decision)))
 
-    Not yet part of check_letters: motivation texts in the workbooks still say "hoofdstuk 2 van de werkinstructie";
-    once their owners have reworded them, check_letters should fail on these too."""
-    found: list[str] = []
+
+def _wi_citations(decision: Mapping[str, Any]) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
     for document in applicable_documents(decision):
         if document != "beslisnotitie":
             text = blocks.plain_text(blocks.parse(render_html(decision, document)))
-            found.extend(match.group(0).strip() for match in WI_CITATION.finditer(text))
+            found.extend((document, match.group(0).strip()) for match in WI_CITATION.finditer(text))
     return list(dict.fromkeys(found))

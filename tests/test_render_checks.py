@@ -30,7 +30,7 @@ def rule_base() -> Any:
 
 def test_every_scenario_letter_passes_the_letter_checks(rule_base: Any) -> None:
     engine = engine_for(rule_base)
-    failures = []
+    failures: list[str] = []
     for scenario in rule_base.scenarios:
         result = run_scenario(scenario, engine, lambda decision: check_letters(decision.to_json()))
         failures.extend(failure for failure in result.failures if "expected" not in failure)
@@ -100,3 +100,50 @@ def test_wi_citations_finds_a_letter_that_cites_the_wi_instead_of_the_law() -> N
         "Aan de voorwaarden is voldaan (hoofdstuk 2 van de werkinstructie). Dat is goed."
     )
     assert wi_citations(decision) == ["Aan de voorwaarden is voldaan (hoofdstuk 2 van de werkinstructie)."]
+
+
+@pytest.mark.parametrize(
+    ("motivation", "sentence"),
+    [
+        ("Dat volgt uit WI 2026/11. Wij wijzen de aanvraag af.", "Dat volgt uit WI 2026/11."),
+        ("Zo staat het in paragraaf 3.2. Wij wijzen de aanvraag af.", "Zo staat het in paragraaf 3.2."),
+        ("De nareistermijn is verstreken (§2.2).", "De nareistermijn is verstreken (§2.2)."),
+        ("Regel 2.2-04 is toegepast.", "Regel 2.2-04 is toegepast."),
+    ],
+)
+def test_a_letter_that_cites_the_wi_fails_the_letter_check(motivation: str, sentence: str) -> None:
+    decision = sample()
+    decision["gezinsleden"][0]["gevuurde_regels"][0]["motivering"] = motivation
+    with pytest.raises(LetterError) as raised:
+        check_letters(decision)
+    assert str(raised.value) == f'beschikking: the letter cites the WI instead of the law: "{sentence}"'
+
+
+def test_a_letter_may_cite_a_paragraph_of_the_vreemdelingencirculaire() -> None:
+    decision = sample()
+    decision["gezinsleden"][0]["gevuurde_regels"][0]["motivering"] = (
+        "Wij baseren dit op paragraaf C5/1.2 van de Vreemdelingencirculaire 2000 "
+        "en artikel 29c van de Vreemdelingenwet 2000."
+    )
+    check_letters(decision)
+    assert wi_citations(decision) == []
+
+
+def test_nareis_check_reports_a_scenario_whose_letter_cites_the_wi(rule_base: Any) -> None:
+    """The same check_letters runs for every scenario in `nareis check` (engine.check._document_check)."""
+    engine = engine_for(rule_base)
+    scenario = next(s for s in rule_base.scenarios if s.scenario_id == "S1.3-02")
+
+    def cite_the_wi(decision: Any) -> None:
+        data = decision.to_json()
+        for member in data["gezinsleden"]:
+            for rule in member["gevuurde_regels"]:
+                if rule["regel"] == "1.3-40":
+                    rule["motivering"] = "Zo staat het in paragraaf 3.2 van WI 2026/11."
+        check_letters(data)
+
+    result = run_scenario(scenario, engine, cite_the_wi)
+    assert [failure.text.nl for failure in result.failure_details] == [
+        "scenario S1.3-02: beschikking: the letter cites the WI instead of the law: "
+        '"Zo staat het in paragraaf 3.2 van WI 2026/11."'
+    ]

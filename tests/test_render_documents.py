@@ -159,8 +159,8 @@ def test_every_beschikking_has_the_legal_remedy_clause_and_the_mandate() -> None
         ) in md
         assert "6:7" not in md
         assert "voorlopige voorziening (artikel 8:81 van de Algemene wet bestuursrecht)" in md
-        assert "Immigratie- en Naturalisatiedienst  \nPostbus 287  \n7600 AG Almelo" in md
-        assert "De Minister van Asiel en Migratie,  \nnamens deze,  \nhet hoofd van de Unit Nareis" in md
+        assert "Immigratie- en Naturalisatiedienst  \nPostbus 17  \n9560 AA Ter Apel" in md
+        assert "De Minister van Asiel en Migratie,  \nnamens deze,  \nde Immigratie- en Naturalisatiedienst" in md
         assert "| Ons kenmerk | IND-2026-004711 |" in md and "| Contact | 088 043 04 30 · ind.nl |" in md
 
 
