@@ -701,6 +701,13 @@ from engine.dmn.cli import export_dmn_command, import_dmn_command  # noqa: E402
 
 main.add_command(export_dmn_command)
 main.add_command(import_dmn_command)
+from engine.new_workbook_cli import new  # noqa: E402
+from engine.preview_cli import preview  # noqa: E402
+from engine.tidy_cli import tidy  # noqa: E402
+
+main.add_command(tidy)
+main.add_command(preview)
+main.add_command(new)
 
 if __name__ == "__main__":
     main()

@@ -25,6 +25,8 @@ from engine.model import (
     Scenario,
     ScenarioMember,
 )
+from engine.parameters import PARAMETERS_SHEET, read_parameters
+from engine.tidy_scenarios import classic_tests
 from engine.typecheck import check_expression, check_input_entry
 from engine.types import DATUM, FactType, Kind, Value
 from engine.verify import verify
@@ -106,6 +108,9 @@ def load_directory(directory: Path, check_motivation: MotivationChecker | None =
             problems.items.append(error)
     sheets = list(_classify(workbooks, problems))
     glossary = _read_glossary([s for kind, s in sheets if kind == GLOSSARY_SHEET], problems)
+    parameters = read_parameters([s for kind, s in sheets if kind == PARAMETERS_SHEET], glossary)
+    problems.items.extend(parameters.problems)
+    glossary.update(parameters.facts)
     types = {name: fact.type for name, fact in glossary.items()}
     tables = [
         replace(t, position=position)
@@ -115,10 +120,13 @@ def load_directory(directory: Path, check_motivation: MotivationChecker | None =
     ]
     calculations = [
         c for kind, s in sheets if kind == CALCULATIONS_SHEET for c in _read_calculations(s, types, problems)
-    ]
+    ] + list(parameters.calculations)
     final = _final_outcome(glossary)
     scenarios = [
-        sc for kind, s in sheets if kind == SCENARIOS_SHEET for sc in _read_scenarios(s, glossary, final, problems)
+        sc
+        for kind, s in sheets
+        if kind == SCENARIOS_SHEET
+        for sc in _read_scenarios(classic_tests(s), glossary, final, problems)  # a member per row or per column
     ]
     no_rules = [n for kind, s in sheets if kind == NO_RULES_SHEET for n in _read_no_rules(s, problems)]
     if check_motivation is not None:
@@ -141,7 +149,7 @@ def load_directory(directory: Path, check_motivation: MotivationChecker | None =
 def _classify(workbooks: list[Workbook], problems: Problems) -> Iterator[tuple[str, Sheet]]:
     for workbook in workbooks:
         for sheet in workbook.sheets:
-            if sheet.name in FIXED_SHEETS:
+            if sheet.name in FIXED_SHEETS or sheet.name == PARAMETERS_SHEET:
                 yield sheet.name, sheet
             elif sheet.text(1, 1) == "Tabel":
                 yield "table", sheet
