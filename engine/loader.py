@@ -60,6 +60,7 @@ _POLICY_NAMES = {
     "COLLECT MAX": HitPolicy.COLLECT_MAX,
     "COLLECT COUNT": HitPolicy.COLLECT_COUNT,
 }
+DEFAULT_ROW = "standaard"  # the rule id (any case) of a table's row of default outputs
 _TABLE_KEYS = ("Tabel", "Entiteit", "Hitbeleid", "Bron", "Omschrijving")
 _TABLE_COLUMN_KINDS = ("Invoer", "Uitvoer", "Bron", "Motivering", "Toon bij", "Annotatie")
 
@@ -293,7 +294,18 @@ def _read_table(sheet: Sheet, types: dict[str, FactType], problems: Problems) ->
     inputs, outputs, extra, show = columns
     rules = []
     seen: set[str] = set()
+    default: Rule | None = None
     for row in sorted(r for r in sheet.rows if r > header_row + 1):
+        if sheet.text(row, 1).lower() == DEFAULT_ROW:
+            if default is not None:
+                problems.add(
+                    f"deze tabel heeft al een Standaard-rij (rij {default.row}); geef elke uitvoerkolom hoogstens "
+                    "één standaardwaarde",
+                    sheet.location(row, 1),
+                )
+                continue
+            default = _read_default(sheet, row, name, inputs, outputs, extra, types, problems)
+            continue
         rule = _read_rule(sheet, row, inputs, outputs, extra, show, types, problems)
         if rule is None:
             continue
@@ -318,6 +330,72 @@ def _read_table(sheet: Sheet, types: dict[str, FactType], problems: Problems) ->
         sheet=sheet.name,
         location=sheet.location(1, 2),
         show_fact=show[0] if show else None,
+        default=default,
+    )
+
+
+def _read_default(
+    sheet: Sheet,
+    row: int,
+    table: str,
+    inputs: Columns,
+    outputs: Columns,
+    extra: dict[str, int],
+    types: dict[str, FactType],
+    problems: Problems,
+) -> Rule | None:
+    """A `Standaard` row: per output column the value the table gives when no rule matches (DMN's default output
+    entry). It tests nothing; an empty output cell means that column has no default (it stays unknown)."""
+    before = len(problems.items)
+    for _, column in inputs:
+        if sheet.text(row, column) not in ("", "-"):
+            problems.add(
+                "een Standaard-rij test niets: laat haar invoercellen leeg of zet er - in; haar uitvoer geldt "
+                "wanneer geen regel past",
+                sheet.location(row, column),
+            )
+    results = []
+    for fact, column in outputs:
+        text, location = sheet.text(row, column), sheet.location(row, column)
+        if not text:
+            continue
+        try:
+            typed = check_expression(parse_expression(text), types, types[fact].element())
+        except CellError as error:
+            problems.cell(error, location)
+            continue
+        if typed.facts:
+            problems.add(
+                f"een standaardwaarde is een vaste waarde (zoals 0, nee of een keuzewaarde), maar {text!r} leest "
+                f"{', '.join(sorted(typed.facts))}",
+                location,
+            )
+            continue
+        results.append(OutputEntry(fact, text, typed.node, frozenset(), location))  # type: ignore[arg-type]
+    if not results and len(problems.items) == before:
+        problems.add(
+            "een Standaard-rij geeft ten minste één uitvoerkolom een waarde (de waarde wanneer geen regel past)",
+            sheet.location(row, 1),
+        )
+    source = sheet.text(row, extra["Bron"])
+    if not source:
+        problems.add(
+            "ontbrekende Bron: ook een standaardwaarde noemt de paragraaf van de WI waarop zij berust",
+            sheet.location(row, extra["Bron"]),
+        )
+    if len(problems.items) > before:
+        return None
+    motivation_column = extra.get("Motivering", 0)
+    return Rule(
+        rule_id=f"{sheet.text(row, 1)} ({table})",
+        row=row,
+        inputs=(),
+        outputs=tuple(results),
+        source=source,
+        motivation=sheet.text(row, motivation_column) if motivation_column else "",
+        motivation_location=sheet.location(row, motivation_column or 1),
+        annotation=sheet.text(row, extra["Annotatie"]) if "Annotatie" in extra else "",
+        location=sheet.location(row, 1),
     )
 
 
@@ -632,7 +710,7 @@ def _check_motivations(
 ) -> None:
     for table in tables:
         visible = [n for n, f in glossary.items() if table.entity == "gezinslid" or f.entity != "gezinslid"]
-        for rule in table.rules:
+        for rule in (*table.rules, *([table.default] if table.default else [])):
             if rule.motivation:
                 message = check(rule.motivation, visible)
                 if message:
