@@ -11,6 +11,7 @@ import durable_rules_engine
 
 from engine.case import Case
 from engine.compiler import SESSION_RULE, CompiledRow, LiftedExpression, Network, Stratum, encode
+from engine.errors import Location, NareisError
 from engine.evaluate import Family, Scope, evaluate, matches
 from engine.expressions import AnyValue
 from engine.hitpolicy import Hit, Violation, outcome_of
@@ -38,13 +39,39 @@ class _Entity:
     blocked: dict[str, int] = field(default_factory=dict)
 
 
+class NetworkError(NareisError):
+    """durable-rules refused the compiled network or a fact: its own error, with the tables it concerns."""
+
+
+# durable-rules' C error codes that a user's tables can cause, in words (engine/rules.h in durable-rules).
+_DURABLE_CODES = {
+    202: "een ongeldige regeldefinitie of een ongeldig feit",
+    301: "een feit dat niet gelezen kan worden",
+    302: "een feit met meer eigenschappen dan durable-rules er aankan (255)",
+    309: "een zaak (sessie) die niet bestaat",
+}
+
+
+def _durable_reason(error: BaseException) -> str:
+    """durable-rules' own error (`Could not assert fact, error code: 302`) in words, its code kept."""
+    if isinstance(error, MemoryError):
+        return "geen ruimte meer (durable-rules houdt hoogstens 1.024 zaken tegelijk open)"
+    text = str(error)
+    code = text.rsplit(":", 1)[-1].strip()
+    words = _DURABLE_CODES.get(int(code)) if code.isdigit() else None
+    return f"{words} (durable-rules: {text})" if words else f"durable-rules: {text}"
+
+
+_DURABLE_ERRORS = (durable_rules_engine.error, MemoryError)
+
+
 class _Durable:
     """durable-rules' C engine, used through its plain JSON interface.
 
     The engine's own Python layer (durable.engine.Host) starts timer threads and builds a closure and a state copy
     for every fired rule; we need neither, so rulesets are created with `durable_rules_engine` directly. Ruleset
     names are global in the C engine, so each compiled network is created once, under a name derived from the
-    content hash of its workbooks.
+    content hash of its workbooks. Every error of the C engine leaves here as a NetworkError.
     """
 
     def __init__(self) -> None:
@@ -53,10 +80,19 @@ class _Durable:
 
     def register(self, network: Network) -> None:
         if network.name not in self.handles:
-            self.handles[network.name] = durable_rules_engine.create_ruleset(network.name, json.dumps(network.ruleset))
+            try:
+                handle = durable_rules_engine.create_ruleset(network.name, json.dumps(network.ruleset))
+            except _DURABLE_ERRORS as error:
+                workbooks = ", ".join(network.rule_base.workbooks)
+                raise NetworkError(
+                    f"het regelnetwerk van deze tabellen kan niet worden aangemaakt: {_durable_reason(error)}",
+                    Location(workbooks),
+                ) from None
+            self.handles[network.name] = handle
 
     def matched_rows(self, network: str, view: dict[str, object]) -> list[int]:
-        """Assert one fact and return the indexes of the rules it fires (each rule `r<index>` fires at most once)."""
+        """Assert one fact and return the indexes of the rules it fires (each rule `r<index>` fires at most once).
+        Raises durable-rules' own errors: the caller knows which tables the fact was for."""
         handle = self.handles[network]
         status, state = durable_rules_engine.assert_fact(handle, json.dumps(view))
         if status != _HANDLED:
@@ -73,10 +109,16 @@ class _Durable:
         return sorted(fired)
 
     def start(self, network: str, session: str) -> None:
-        self.matched_rows(network, {"sid": session, "id": "sessie", "stap": 0})
+        try:
+            self.matched_rows(network, {"sid": session, "id": "sessie", "stap": 0})
+        except _DURABLE_ERRORS as error:
+            raise NetworkError(f"een nieuwe zaak kan niet worden geopend: {_durable_reason(error)}") from None
 
     def delete(self, network: str, session: str) -> None:
-        durable_rules_engine.delete_state(self.handles[network], session)
+        try:
+            durable_rules_engine.delete_state(self.handles[network], session)
+        except _DURABLE_ERRORS as error:
+            raise NetworkError(f"een afgehandelde zaak kan niet worden gesloten: {_durable_reason(error)}") from None
 
 
 _HANDLED = 0  # durable-rules' result code for a fact that matched at least one rule
@@ -279,8 +321,17 @@ class _Run:
                 value = matches(lifted.test, entity.visible.get(lifted.subject), scope)
             if value is not None:
                 view[lifted.prop] = encode(value)
+        try:
+            matched = self.engine.matched_rows(view)
+        except _DURABLE_ERRORS as error:
+            tables = ", ".join(f'"{t.name}"' for t in stratum.tables)
+            raise NetworkError(
+                f"durable-rules weigert het feit voor de tabellen {tables} ({_who(entity, 'nl')} in zaak "
+                f"{self.case.label or '(zonder naam)'}): {_durable_reason(error)}",
+                stratum.tables[0].location,
+            ) from None
         by_table: dict[str, list[CompiledRow]] = {}
-        for index in self.engine.matched_rows(view):
+        for index in matched:
             row = self.engine.network.rows[index]
             by_table.setdefault(row.table.name, []).append(row)
         for table in stratum.tables:
