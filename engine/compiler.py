@@ -39,17 +39,33 @@ def encode(value: object) -> object:
 
     Equal values encode to equal text and unequal values to unequal text; for numbers, `<` on the encoded text is
     `<` on the numbers, so durable-rules' comparisons give the cell language's answer for any Decimal."""
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is str:
+        text: str = value  # type: ignore[assignment]
+        if len(text) > LONG_TEXT or text.startswith(_DIGEST):
+            return _DIGEST + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return text
+    if kind is bool:
         return "ja" if value else "nee"
+    if kind is Decimal:
+        known = _NUMBERS.get(value)  # type: ignore[call-overload]
+        if known is None:
+            known = encode_number(value)  # type: ignore[arg-type]
+            if len(_NUMBERS) < 100_000:  # bounded: the numbers of the tables and of cases seen recently
+                _NUMBERS[value] = known  # type: ignore[index]
+        return known
+    if kind is dt.date:
+        return value.toordinal()  # type: ignore[attr-defined]
     if isinstance(value, Decimal):
         return encode_number(value)
     if isinstance(value, dt.date):
         return value.toordinal()
-    if isinstance(value, str) and (len(value) > LONG_TEXT or value.startswith(_DIGEST)):
-        return _DIGEST + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
     return value
 
 
+# Decimal("1.0") == Decimal("1") and they hash alike, and encode_number gives them the same text, so the cache may
+# serve one for the other.
+_NUMBERS: dict[Decimal, str] = {}
 _DIGEST = "\x01sha256:"
 _FLIP = str.maketrans("0123456789abcdefghijklmnopqrstuvwxyz", "9876543210zyxwvutsrqponmlkjihgfedcba")
 

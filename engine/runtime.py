@@ -13,7 +13,7 @@ from engine.case import Case
 from engine.compiler import SESSION_RULE, CompiledRow, LiftedExpression, Network, Stratum, encode
 from engine.errors import Location, NareisError
 from engine.evaluate import Family, Scope, evaluate, matches
-from engine.expressions import AnyValue
+from engine.expressions import AnyValue, Expr, Literal
 from engine.hitpolicy import Hit, Violation, outcome_of
 from engine.model import Calculated, DecisionTable, InputEntry, RuleBase
 from engine.trace import Calculation, Conflict, ConflictingRule, Decision, EntityResult, FiredRule
@@ -121,6 +121,7 @@ class _Durable:
             raise NetworkError(f"een afgehandelde zaak kan niet worden gesloten: {_durable_reason(error)}") from None
 
 
+_EMPTY = Scope({})
 _HANDLED = 0  # durable-rules' result code for a fact that matched at least one rule
 _DURABLE = _Durable()
 
@@ -133,10 +134,24 @@ class Engine:
         self._no_hit: dict[str, dict[str, Value]] = {}
         self.entity_of = {name: fact.entity for name, fact in network.rule_base.glossary.items()}
         self.reads = {table.name: table.reads() for table in network.rule_base.tables}
+        # Each row's outputs, worked out once when they are fixed values (most are): a dict shared by every hit of
+        # the row (nothing changes a Hit's outputs), else the expressions to evaluate per case.
+        self._outputs: list[dict[str, Value | None] | tuple[tuple[str, Expr], ...]] = []
+        for row in network.rows:
+            if all(isinstance(o.expression, Literal) for o in row.rule.outputs):
+                self._outputs.append({o.fact: evaluate(o.expression, _EMPTY) for o in row.rule.outputs})
+            else:
+                self._outputs.append(tuple((o.fact, o.expression) for o in row.rule.outputs))
         _DURABLE.register(network)
 
     def matched_rows(self, view: dict[str, object]) -> list[int]:
         return _DURABLE.matched_rows(self.network.name, view)
+
+    def outputs(self, row: CompiledRow, scope: Scope) -> Mapping[str, Value | None]:
+        plan = self._outputs[row.index]
+        if isinstance(plan, dict):
+            return plan
+        return {fact: evaluate(expression, scope) for fact, expression in plan}
 
     def no_hit(self, table: DecisionTable) -> dict[str, Value]:
         """What a table sets when no rule matches (the empty list, a count of 0, or nothing), worked out once."""
@@ -350,7 +365,7 @@ class _Run:
                 for fact, empty in self.engine.no_hit(table).items():  # DMN's result of no matching rule
                     self.set(self._owner(fact, entity), fact, empty)
                 return
-        hits = [Hit(row.rule, {o.fact: evaluate(o.expression, scope) for o in row.rule.outputs}) for row in rows]
+        hits = [Hit(row.rule, self.engine.outputs(row, scope)) for row in rows]
         outcome = outcome_of(table, hits, self.rule_base.glossary)
         if outcome.violation is not None:
             self.violations.append((table, entity, outcome.violation))
