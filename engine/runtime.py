@@ -14,7 +14,7 @@ from engine.compiler import SESSION_RULE, CompiledRow, LiftedExpression, Network
 from engine.errors import Location, NareisError
 from engine.evaluate import Family, Scope, evaluate, matches
 from engine.expressions import AnyValue, Expr, Literal
-from engine.hitpolicy import Hit, Violation, outcome_of
+from engine.hitpolicy import Hit, Outcome, Violation, outcome_of
 from engine.model import Calculated, DecisionTable, InputEntry, RuleBase
 from engine.trace import Calculation, Conflict, ConflictingRule, Decision, EntityResult, FiredRule
 from engine.types import Value
@@ -366,7 +366,10 @@ class _Run:
                     self.set(self._owner(fact, entity), fact, empty)
                 return
         hits = [Hit(row.rule, self.engine.outputs(row, scope)) for row in rows]
-        outcome = outcome_of(table, hits, self.rule_base.glossary)
+        if len(hits) == 1 and table.hit_policy.is_single_hit:
+            outcome = Outcome(dict(hits[0].outputs), (hits[0],))  # what outcome_of gives for one hit, for less
+        else:
+            outcome = outcome_of(table, hits, self.rule_base.glossary)
         if outcome.violation is not None:
             self.violations.append((table, entity, outcome.violation))
             self.unknown.append([])
