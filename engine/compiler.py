@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,23 +24,75 @@ from engine.expressions import (
 from engine.model import Calculated, DecisionTable, Rule, RuleBase
 from engine.types import FactType, Kind
 
-# Numbers travel to durable-rules as integers scaled by 10^8, so comparisons stay exact for amounts (no floats).
-NUMBER_SCALE = 10**8
 MAX_PROPERTIES = 240  # durable-rules allows 255 properties per fact; keep room for sid, id and the stratum keys
+# durable-rules' C engine compares integers as 64-bit and reads longer numbers as doubles, and keeps rule literals of
+# 65,535 bytes or more only in part: numbers therefore travel as text whose byte order is their numeric order
+# (exact for every Decimal), and a text longer than this many characters travels as its SHA-256 digest.
+LONG_TEXT = 2000
 
 Json = dict[str, Any]
 SESSION_RULE = "sessie"
 
 
 def encode(value: object) -> object:
-    """A fact value as durable-rules sees it: ja/nee as text, numbers as scaled integers, dates as day numbers."""
-    if isinstance(value, bool):
+    """A fact value as durable-rules sees it: ja/nee as text, numbers as order-preserving text, dates as day numbers.
+
+    Equal values encode to equal text and unequal values to unequal text; for numbers, `<` on the encoded text is
+    `<` on the numbers, so durable-rules' comparisons give the cell language's answer for any Decimal."""
+    kind = type(value)
+    if kind is str:
+        text: str = value  # type: ignore[assignment]
+        if len(text) > LONG_TEXT or text.startswith(_DIGEST):
+            return _DIGEST + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return text
+    if kind is bool:
         return "ja" if value else "nee"
+    if kind is Decimal:
+        known = _NUMBERS.get(value)  # type: ignore[call-overload]
+        if known is None:
+            known = encode_number(value)  # type: ignore[arg-type]
+            if len(_NUMBERS) < 100_000:  # bounded: the numbers of the tables and of cases seen recently
+                _NUMBERS[value] = known  # type: ignore[index]
+        return known
+    if kind is dt.date:
+        return value.toordinal()  # type: ignore[attr-defined]
     if isinstance(value, Decimal):
-        return int((value * NUMBER_SCALE).to_integral_value())
+        return encode_number(value)
     if isinstance(value, dt.date):
         return value.toordinal()
     return value
+
+
+# Decimal("1.0") == Decimal("1") and they hash alike, and encode_number gives them the same text, so the cache may
+# serve one for the other.
+_NUMBERS: dict[Decimal, str] = {}
+_DIGEST = "\x01sha256:"
+_FLIP = str.maketrans("0123456789abcdefghijklmnopqrstuvwxyz", "9876543210zyxwvutsrqponmlkjihgfedcba")
+
+
+def encode_number(number: Decimal) -> str:
+    """A finite Decimal as text that sorts like the number: "0..." negative, "1" zero, "2..." positive.
+
+    A positive number is its decimal exponent (the place of its first digit) followed by its digits without trailing
+    zeros: 12.5 is exponent 1, digits 125. The exponent comes first as a letter-prefixed count, so that a larger
+    exponent sorts later; a negative number is the positive form with every character flipped and a "~" that makes a
+    longer run of digits sort first (-1.25 < -1.2)."""
+    if not number.is_finite():
+        raise ValueError(f"not a finite number: {number}")
+    if not number:
+        return "1"
+    sign, digits, _ = number.as_tuple()
+    text = "".join(map(str, digits)).rstrip("0")
+    magnitude = _exponent(number.adjusted()) + text
+    return "0" + magnitude.translate(_FLIP) + "~" if sign else "2" + magnitude
+
+
+def _exponent(exponent: int) -> str:
+    # "n" and a letter for the count of digits (a = 1 digit) for exponents >= 0; "m" and the flipped form below 0,
+    # so that -1 sorts after -2 and every negative exponent before every positive one.
+    count = str(abs(exponent))
+    counted = chr(ord("a") + len(count) - 1) + count
+    return "n" + counted if exponent >= 0 else "m" + counted.translate(_FLIP)
 
 
 @dataclass(frozen=True)
@@ -213,7 +266,7 @@ class _StratumBuilder:
 
     def _entry(self, fact: str, test: UnaryTest) -> Json:
         subject = self.types[fact]
-        if subject.is_list or subject.kind is Kind.DUUR or not _expressible(test):
+        if subject.is_list or not _expressible(test, subject):
             prop = f"_t{self.key}_{len(self.lifted)}"
             self.lifted.append(LiftedTest(prop, fact, test))
             return {prop: "ja"}
@@ -275,23 +328,26 @@ def _to_json(node: _Node) -> Json:
     return children[0] if len(children) == 1 else {"$and" if node[0] == "and" else "$or": children}
 
 
-def _expressible(test: UnaryTest) -> bool:
-    """durable-rules compares scalars; durations, lists and text ordering are tested in Python instead."""
-    return all(_scalar(e) for e in _operands(test))
-
-
-def _operands(test: UnaryTest) -> Iterator[Expr]:
+def _expressible(test: UnaryTest, subject: FactType) -> bool:
+    """durable-rules compares numbers, dates, ja/nee and texts (equality only for texts); every other test (durations,
+    lists, ordering on text, constructs it has no operator for) is tested in Python instead."""
+    if subject.kind not in _NETWORK_KINDS:
+        return False
     if isinstance(test, Comparison):
-        yield test.operand
-    elif isinstance(test, Interval):
-        yield test.low
-        yield test.high
-    elif isinstance(test, Disjunction | Negation):
-        for t in test.tests:
-            yield from _operands(t)
+        ordered = test.op not in ("=", "!=")
+        return _scalar(test.operand) and not (ordered and subject.kind not in _ORDERED_KINDS)
+    if isinstance(test, Interval):
+        return subject.kind in _ORDERED_KINDS and _scalar(test.low) and _scalar(test.high)
+    if isinstance(test, Disjunction | Negation):
+        return all(_expressible(t, subject) for t in test.tests)
+    return False
+
+
+_NETWORK_KINDS = frozenset({Kind.JA_NEE, Kind.GETAL, Kind.BEDRAG, Kind.TEKST, Kind.KEUZE, Kind.DATUM})
+_ORDERED_KINDS = frozenset({Kind.GETAL, Kind.BEDRAG, Kind.DATUM})
 
 
 def _scalar(expr: Expr) -> bool:
     if isinstance(expr, Literal):
-        return expr.kind not in (Kind.DUUR,) and not isinstance(expr.value, tuple)
+        return expr.kind in _NETWORK_KINDS and not isinstance(expr.value, tuple)
     return True

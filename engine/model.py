@@ -117,6 +117,9 @@ class DecisionTable:
     location: Location
     show_fact: str | None = None  # the fact the `Toon bij` column tests (normally uitkomst), if the table has one
     position: int = 0  # place in the toetsingsvolgorde: workbooks in name order, then their sheets in order
+    # The `Standaard` row: per output column a value used when no rule matches (DMN's defaultOutputEntry). A Rule
+    # with no input entries whose outputs are the columns that have a default; None: the table has no such row.
+    default: Rule | None = None
 
     def reads(self) -> frozenset[str]:
         """Every fact this table reads: its input columns and whatever its entries refer to."""

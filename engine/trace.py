@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from engine.errors import Location, RuleConflictError
 from engine.types import Duration, Value
 
 
@@ -28,6 +29,7 @@ class FiredRule:
     set: Mapping[str, Value]  # the facts the row set (for collect tables: this row's contribution)
     table_position: int = 0  # the table's place in the toetsingsvolgorde (workbook order, then sheet order)
     in_letter: bool = True  # the row's `Toon bij` test held for the entity's final facts (or it has none)
+    is_default: bool = False  # the table's Standaard row: no rule matched, its default outputs were used
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,48 @@ class EntityResult:
 
 
 @dataclass(frozen=True)
+class ConflictingRule:
+    rule_id: str
+    row: int
+    set: Mapping[str, Value]  # what this rule would set (its known outputs)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A U or A table whose hit policy was violated for one entity: its outputs, and what depends on them, stay
+    unknown (DMN fails that decision only); every other result of the case stands."""
+
+    table: str
+    workbook: str
+    sheet: str
+    hit_policy: str  # "U" or "A"
+    entity: str  # "aanvraag" or "gezinslid"
+    key: str  # "aanvraag" or the family member's id
+    rules: tuple[ConflictingRule, ...]  # the matching rules, in table order
+    facts: Mapping[str, Value]  # the facts those rules tested, with their values
+    unknown: tuple[str, ...]  # "who.fact" left unknown by it: the table's outputs, then what depends on them
+    message_nl: str
+    message_en: str
+
+    def message(self, lang: str = "nl") -> str:
+        return self.message_nl if lang == "nl" else self.message_en
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tabel": self.table,
+            "werkboek": self.workbook,
+            "blad": self.sheet,
+            "hitbeleid": self.hit_policy,
+            "entiteit": self.entity,
+            "id": self.key,
+            "regels": [{"regel": r.rule_id, "rij": r.row, "gezet": _facts_json(r.set)} for r in self.rules],
+            "feiten": _facts_json(self.facts),
+            "onbekend": list(self.unknown),
+            "melding": self.message_nl,
+        }
+
+
+@dataclass(frozen=True)
 class Decision:
     """The decision on one case."""
 
@@ -66,6 +110,7 @@ class Decision:
     referent: EntityResult
     gezinsleden: tuple[EntityResult, ...]
     case: Mapping[str, Any] = field(default_factory=dict)  # the case as given (normalised), for documents
+    conflicts: tuple[Conflict, ...] = ()  # hit-policy violations: a decision holding one is not a valid decision
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,7 +119,40 @@ class Decision:
             "aanvraag": _entity_json(self.aanvraag),
             "referent": _entity_json(self.referent),
             "gezinsleden": [_entity_json(member) for member in self.gezinsleden],
+            "conflicten": [conflict.to_json() for conflict in self.conflicts],
         }
+
+    def conflict_error(self, lang: str = "nl") -> RuleConflictError | None:
+        """The error to stop with when the decision holds a conflict (None when it holds none): what a command
+        raises after showing the decision, and what a document raises instead of being written."""
+        return _conflict_error([c.message(lang) for c in self.conflicts], self.conflicts[:1], lang)
+
+
+def refuse_conflicts(decision: Mapping[str, Any]) -> None:
+    """Raise RuleConflictError when a decision as JSON (Decision.to_json()) holds a conflict: a document states a
+    decision, and a decision with a hit-policy violation in it is not one."""
+    conflicts = decision.get("conflicten") or []
+    if conflicts:
+        first = conflicts[0] if isinstance(conflicts[0], Mapping) else {}
+        location = Location(str(first.get("werkboek", "")), str(first.get("blad", "")))
+        messages = [str(c.get("melding", "")) if isinstance(c, Mapping) else str(c) for c in conflicts]
+        raise RuleConflictError(_refusal(messages, "nl"), location)
+
+
+def _conflict_error(messages: list[str], first: tuple[Conflict, ...], lang: str) -> RuleConflictError | None:
+    if not messages:
+        return None
+    return RuleConflictError(_refusal(messages, lang), Location(first[0].workbook, first[0].sheet))
+
+
+def _refusal(messages: list[str], lang: str) -> str:
+    if lang == "nl":
+        head = "het besluit bevat een conflict in de beslistabellen; er wordt geen document van gemaakt:"
+        tail = "Los het conflict op in de tabel (of pas het hitbeleid aan) en beslis de zaak opnieuw."
+    else:
+        head = "the decision holds a conflict in the decision tables; no document is made of it:"
+        tail = "Resolve the conflict in the table (or change its hit policy) and decide the case again."
+    return "\n".join([head, *(f"- {message}" for message in messages), tail])
 
 
 def value_json(value: Value) -> Any:
@@ -88,7 +166,8 @@ def value_json(value: Value) -> Any:
     if isinstance(value, Duration):
         return value.iso()
     if isinstance(value, tuple):
-        return [value_json(v) for v in value]
+        # A list-giving table with several outputs keeps its columns aligned: an unknown entry is null in place.
+        return [None if v is None else value_json(v) for v in value]
     return value
 
 
@@ -117,6 +196,7 @@ def _entity_json(result: EntityResult) -> dict[str, Any]:
                 "annotatie": rule.annotation,
                 "tabelvolgorde": rule.table_position,
                 "in_brief": rule.in_letter,
+                **({"standaard": True} if rule.is_default else {}),
             }
             for rule in result.fired
         ],

@@ -11,7 +11,7 @@ from factory import TableSpec, WorkbookSpec, write_workbook
 
 from engine.api import decide, load_rule_base
 from engine.case import Case, Member
-from engine.errors import RuleConflictError
+from engine.trace import Decision
 from engine.types import Value
 
 ROWS = [
@@ -49,14 +49,14 @@ def rule_base(
     return load_rule_base(tmp_path)
 
 
-def run(
+def decision_of(
     tmp_path: Path,
     policy: str,
     outputs: tuple[str, ...],
     n: int,
     list_outputs: bool = False,
     rows: list[tuple[str, ...]] = ROWS,
-) -> dict[str, Value]:
+) -> Decision:
     base = rule_base(tmp_path, policy, outputs, list_outputs, rows)
     case = Case(
         dt.date(2026, 11, 1),
@@ -65,8 +65,18 @@ def run(
         (Member("lid", {"n": Decimal(n)}),),
         label="zaak-1",
     )
-    decision = decide(case, base)
-    member = decision.gezinsleden[0]
+    return decide(case, base)
+
+
+def run(
+    tmp_path: Path,
+    policy: str,
+    outputs: tuple[str, ...],
+    n: int,
+    list_outputs: bool = False,
+    rows: list[tuple[str, ...]] = ROWS,
+) -> dict[str, Value]:
+    member = decision_of(tmp_path, policy, outputs, n, list_outputs, rows).gezinsleden[0]
     return {f: member.facts[f] for f in outputs if f in member.facts}
 
 
@@ -79,12 +89,13 @@ def test_unique_no_match_leaves_the_output_unknown(tmp_path: Path) -> None:
 
 
 def test_unique_violation_names_table_rules_and_case(tmp_path: Path) -> None:
-    with pytest.raises(RuleConflictError) as caught:
-        run(tmp_path, "U", ("niveau",), 7)
-    assert str(caught.value) == (
+    decision = decision_of(tmp_path, "U", ("niveau",), 7)
+    assert "niveau" not in decision.gezinsleden[0].facts
+    assert decision.gezinsleden[0].fired == ()
+    assert [c.message("en") for c in decision.conflicts] == [
         'table "T" (H.xlsx, sheet "T"): hit policy U allows at most one matching rule, but rules R-1 (row 8), '
-        'R-2 (row 9) and R-3 (row 10) match, for gezinslid "lid" in case zaak-1'
-    )
+        'R-2 (row 9) and R-3 (row 10) match, for gezinslid "lid" in case zaak-1; left unknown: lid.niveau'
+    ]
 
 
 def test_any_with_equal_outputs(tmp_path: Path) -> None:
@@ -93,12 +104,13 @@ def test_any_with_equal_outputs(tmp_path: Path) -> None:
 
 
 def test_any_with_different_outputs_is_a_violation(tmp_path: Path) -> None:
-    with pytest.raises(
-        RuleConflictError,
-        match=r"hit policy A allows several matching rules only when they set "
-        r"the same outputs, but rules R-1 \(row 8\), R-2",
-    ):
-        run(tmp_path, "A", ("niveau",), 7)
+    decision = decision_of(tmp_path, "A", ("niveau",), 7)
+    assert "niveau" not in decision.gezinsleden[0].facts
+    assert [c.message("nl") for c in decision.conflicts] == [
+        'tabel "T" (H.xlsx, blad "T"): hitbeleid A staat meer passende regels alleen toe als ze dezelfde uitvoer '
+        'geven, maar de regels R-1 (rij 8), R-2 (rij 9) en R-3 (rij 10) passen, voor gezinslid "lid" in zaak '
+        "zaak-1; onbekend gebleven: lid.niveau"
+    ]
 
 
 def test_priority_ranks_by_the_order_of_the_allowed_values(tmp_path: Path) -> None:

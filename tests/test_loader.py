@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,8 +44,8 @@ def test_the_base_workbook_loads_in_dependency_order(tables_dir: Path) -> None:
 def test_bad_hit_policy(tmp_path: Path) -> None:
     write_workbook(tmp_path, base_spec(tables=with_table(0, hit_policy="X")))
     assert problems_of(tmp_path) == [
-        'H2_test.xlsx, sheet "Nareistermijn", cell B3: unknown hit policy "X"; '
-        "allowed: U, A, P, F, R, O, C, C+, C<, C>, C#"
+        'H2_test.xlsx, sheet "Nareistermijn", cell B3: onbekend hitbeleid "X"; '
+        "toegestaan: U, A, P, F, R, O, C, C+, C<, C>, C#"
     ]
 
 
@@ -54,7 +55,7 @@ def test_unknown_fact_in_a_column_header(tmp_path: Path) -> None:
         base_spec(tables=with_table(0, facts=("status_referentt", "datum_indiening", "termijn", "", ""))),
     )
     assert problems_of(tmp_path) == [
-        'H2_test.xlsx, sheet "Nareistermijn", cell B7: unknown fact "status_referentt"; did you mean status_referent?'
+        'H2_test.xlsx, sheet "Nareistermijn", cell B7: onbekend begrip "status_referentt"; bedoelt u status_referent?'
     ]
 
 
@@ -79,8 +80,8 @@ def test_missing_header(tmp_path: Path) -> None:
         tmp_path, base_spec(tables=with_table(0, kinds=("Invoer", "Invoer", "Uitvoer", "Bron", "Motivatie")))
     )
     assert problems_of(tmp_path) == [
-        'H2_test.xlsx, sheet "Nareistermijn", cell F6: unknown column kind "Motivatie"; '
-        "allowed: Invoer, Uitvoer, Bron, Motivering, Toon bij, Annotatie"
+        'H2_test.xlsx, sheet "Nareistermijn", cell F6: onbekende kolomsoort "Motivatie"; '
+        "toegestaan: Invoer, Uitvoer, Bron, Motivering, Toon bij, Annotatie"
     ]
 
 
@@ -90,8 +91,8 @@ def test_missing_regel_row(tmp_path: Path) -> None:
     book["Uitkomst"]["A6"] = "Regels"
     book.save(path)
     assert problems_of(tmp_path) == [
-        'H2_test.xlsx, sheet "Uitkomst", cell A1: missing header: a decision table needs a row that starts with '
-        "Regel in column A"
+        'H2_test.xlsx, sheet "Uitkomst", cell A1: kop ontbreekt: een beslistabel heeft een rij nodig die in kolom A '
+        "met Regel begint"
     ]
 
 
@@ -101,8 +102,8 @@ def test_duplicate_rule_id_within_and_across_tables(tmp_path: Path) -> None:
     tables[1] = replace(tables[1], rows=[*tables[1].rows, ("2.2-02", "op_tijd", "nee", "afwijzen", "§2.5")])
     write_workbook(tmp_path, base_spec(tables=tables))
     assert problems_of(tmp_path) == [
-        'H2_test.xlsx, sheet "Nareistermijn", cell A11: rule id "2.2-01" appears twice in this table; '
-        "every rule needs its own id",
+        'H2_test.xlsx, sheet "Nareistermijn", cell A11: regelnummer "2.2-01" staat twee keer in deze tabel; '
+        "elke regel heeft een eigen nummer",
         'H2_test.xlsx, sheet "Uitkomst", cell A12: rule id "2.2-02" is also used in table "Nareistermijn" '
         '(H2_test.xlsx, sheet "Nareistermijn"); rule ids are unique across all workbooks',
     ]
@@ -121,8 +122,8 @@ def test_duplicate_glossary_entry_names_both_cells(tmp_path: Path) -> None:
         ),
     )
     assert problems_of(tmp_path) == [
-        'H3_test.xlsx, sheet "Begrippen", cell A2: "relatie" is already defined at H2_test.xlsx, '
-        'sheet "Begrippen", cell A7; define every fact once'
+        'H3_test.xlsx, sheet "Begrippen", cell A2: "relatie" is al gedefinieerd in H2_test.xlsx, '
+        'sheet "Begrippen", cell A7; definieer elk begrip één keer'
     ]
 
 
@@ -132,8 +133,8 @@ def test_unknown_sheet_is_reported_and_hidden_sheets_are_read(tmp_path: Path) ->
     book["Uitkomst"].sheet_state = "hidden"
     book.save(path)
     assert problems_of(tmp_path) == [
-        'H2_test.xlsx, sheet "Notities", cell A1: this sheet is neither a decision table (cell A1 must say Tabel) '
-        "nor one of the sheets Begrippen, Berekeningen, Tests, Uitleg, Geen regels"
+        'H2_test.xlsx, sheet "Notities", cell A1: dit blad is geen beslistabel (in cel A1 hoort Tabel te staan) en '
+        "ook geen van de bladen Begrippen, Berekeningen, Tests, Uitleg, Geen regels"
     ]
 
 
@@ -192,7 +193,21 @@ def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
 
 
 def test_an_empty_directory(tmp_path: Path) -> None:
-    assert problems_of(tmp_path) == [f"no workbooks (*.xlsx) in {tmp_path}"]
+    assert problems_of(tmp_path) == [f"geen werkmappen (*.xlsx) in {tmp_path}"]
+
+
+def test_loader_messages_keep_their_english_text(tmp_path: Path) -> None:
+    """Dutch for the policy staff who keep the workbooks; the English text stays with the error for --lang en."""
+    from engine.loader import LoadError
+
+    write_workbook(tmp_path, base_spec(tables=with_table(0, hit_policy="X")))
+    with pytest.raises(WorkbookProblems) as raised:
+        load_directory(tmp_path)
+    (problem,) = raised.value.problems
+    assert isinstance(problem, LoadError)
+    assert problem.message == 'onbekend hitbeleid "X"; toegestaan: U, A, P, F, R, O, C, C+, C<, C>, C#'
+    assert problem.message_en == 'unknown hit policy "X"; allowed: U, A, P, F, R, O, C, C+, C<, C>, C#'
+    assert pickle.loads(pickle.dumps(problem)).message_en == problem.message_en
 
 
 def test_input_fact_set_by_a_table_and_cycles(tmp_path: Path) -> None:
