@@ -229,13 +229,18 @@ def decide(
     given = beslisdatum.date() if beslisdatum else None
     # The one place that reads the clock: the default decision date, recorded in the decision.
     decision = rules.decide(rules.read_case_file(case, given, default_beslisdatum=dt.date.today()))
+    conflict = decision.conflict_error()  # a hit-policy violation: the decision is shown, but no document, exit 1
     if document:
+        if conflict is not None:
+            raise conflict
         _write_document(decision.to_json(), document, fmt or "html", output, inputs)
         return
     if fmt not in (None, "json", "text"):
         raise click.UsageError(f"--format {fmt} needs --document (one of {', '.join(DOCUMENTS)})")
     text = _decision_text(decision) if fmt == "text" else _decision_json(decision)
     _emit(text.encode(), output, inputs)
+    if conflict is not None:
+        raise conflict
 
 
 @main.command()

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from engine.case import Case, Member
-from engine.errors import Location, NareisError, RuleConflictError
+from engine.errors import Location, NareisError
 from engine.evaluate import Scope, matches
 from engine.expressions import AnyValue, literal_text
 from engine.findings import location_text
@@ -76,10 +76,12 @@ def run_scenario(
     """Decide the scenario and compare; with `check_documents`, also render what its letters would say, so a
     motivation that cannot be rendered with the scenario's facts fails here rather than in a caseworker's letter."""
     sid = scenario.scenario_id
-    try:
-        decision = engine.decide(scenario_case(scenario))
-    except RuleConflictError as error:
-        text = Text(f"scenario {sid}: {conflict_in_dutch(error.message)}", f"scenario {sid}: {error.message}")
+    decision = engine.decide(scenario_case(scenario))
+    if decision.conflicts:  # a hit-policy violation: the scenario fails on it, whatever it expects
+        text = Text(
+            "\n".join(f"scenario {sid}: {conflict.message('nl')}" for conflict in decision.conflicts),
+            "\n".join(f"scenario {sid}: {conflict.message('en')}" for conflict in decision.conflicts),
+        )
         return ScenarioResult(scenario, (ScenarioFailure(sid, scenario.location, text),))
     rule_base = engine.network.rule_base
     unordered = _unordered_facts(rule_base)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.errors import EXIT_CASE, NareisError
+from engine.trace import refuse_conflicts
 from renderers import blocks
 from renderers.context import FINAL_OUTCOMES, HERSTEL_VERZUIM, document_context, with_paragraphs
 from renderers.environment import TEMPLATES, document_environment
@@ -168,7 +169,9 @@ def _outcomes(decision: Mapping[str, Any]) -> list[str]:
 
 
 def check_applicable(decision: Mapping[str, Any], document: str) -> None:
-    """Raise DocumentNotApplicable when the decision's outcomes do not call for this document."""
+    """Raise DocumentNotApplicable when the decision's outcomes do not call for this document, and refuse every
+    document for a decision that holds a hit-policy conflict (its outcomes are not established)."""
+    refuse_conflicts(decision)
     outcomes = _outcomes(decision)
     if document == "beschikking" and not any(outcome in FINAL_OUTCOMES for outcome in outcomes):
         if not outcomes:

@@ -144,7 +144,7 @@ def test_the_same_case_and_tables_give_byte_identical_results(tables_dir: Path, 
     copy = tmp_path / "kopie"
     shutil.copytree(tables_dir, copy)
     again = load_rule_base(copy)
-    assert again is rule_base  # the same content is loaded and compiled once
+    assert again == rule_base  # the same content is loaded and compiled once
     second = json.dumps(decide(read_case(data, again), again).to_json(), sort_keys=True)
     assert first == second
 

@@ -186,7 +186,6 @@ def _case_file(tmp_path: Path) -> Path:
 
 # Needs the change to engine/cli.py's `decide` described in helper H's report (raise decision.conflict_error()
 # after writing the decision, and before writing a document); remove this mark when it is applied.
-@pytest.mark.xfail(reason="needs the cli.py change from helper H's report", strict=True)
 def test_nareis_decide_shows_the_decision_and_exits_1_with_the_conflict_in_dutch(
     conflicting_tables: Path, tmp_path: Path
 ) -> None:
