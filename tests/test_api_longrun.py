@@ -11,7 +11,6 @@ from conftest import TABLES, base_spec
 from factory import write_workbook
 
 from engine.api import Rules
-from engine.errors import RuleConflictError
 
 GOOD = {
     "beslisdatum": "2026-11-01",
@@ -37,8 +36,8 @@ def test_a_failed_decision_leaves_the_next_one_correct_over_more_failures_than_l
     expected = rules.decide(good).to_json()
     failures = 0
     for _ in range(1_100):  # more failed decisions than durable-rules' 1,024 live sessions
-        with pytest.raises(RuleConflictError, match="U allows at most one matching rule"):
-            rules.decide(conflict)
+        # A hit-policy conflict stops its table in the middle of the decision (the decision comes back with it).
+        assert rules.decide(conflict).conflicts
         failures += 1
         assert rules.decide(good).to_json() == expected
     assert failures == 1_100

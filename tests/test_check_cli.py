@@ -78,9 +78,9 @@ def test_an_error_exits_1_and_errors_come_before_warnings(tmp_path: Path) -> Non
         '    fout: werkmap H2_test.xlsx, blad "Termijn", cel A10: regel T-3 vuurt in geen enkel scenario; voeg een '
         "scenario toe dat haar test",
         '  werkmap H2_test.xlsx, blad "Tests"',
-        '    fout: werkmap H2_test.xlsx, blad "Tests", cel A3: scenario S-1: tabel "Termijn" (werkmap H2_test.xlsx, '
-        'blad "Termijn"): hitbeleid U staat hooguit één passende regel toe, maar de regels T-1 (rij 8) en T-3 (rij '
-        '10) passen, voor gezinslid "kind" in scenario S-1',
+        '    fout: werkmap H2_test.xlsx, blad "Tests", cel A3: scenario S-1: tabel "Termijn" (H2_test.xlsx, blad '
+        '"Termijn"): hitbeleid U staat hoogstens één passende regel toe, maar de regels T-1 (rij 8) en T-3 (rij 10) '
+        'passen, voor gezinslid "kind" in zaak scenario S-1; onbekend gebleven: kind.uitkomst',
         "Waarschuwingen (1):",
         '  werkmap H2_test.xlsx, blad "Termijn"',
         '    waarschuwing: werkmap H2_test.xlsx, blad "Termijn", cel B8: geen regel test de waarde onbekend van '

@@ -285,8 +285,6 @@ def test_a_two_rule_any_table_that_disagrees_fails_at_run_time(tmp_path: Path) -
 
     from engine.api import decide
     from engine.case import Case, Member
-    from engine.errors import RuleConflictError
-
     any_table = replace(
         NARE,
         hit_policy="A",
@@ -304,20 +302,18 @@ def test_a_two_rule_any_table_that_disagrees_fails_at_run_time(tmp_path: Path) -
         (Member("kind", {}),),
         label="zaak",
     )
-    with pytest.raises(RuleConflictError) as raised:
-        decide(case, rule_base)
-    assert raised.value.message == (
+    decision = decide(case, rule_base)  # the conflict stays in its table: the decision comes back with it
+    assert [conflict.message("en") for conflict in decision.conflicts] == [
         'table "Nareistermijn" (H2_test.xlsx, sheet "Nareistermijn"): hit policy A allows several matching rules only '
         'when they set the same outputs, but rules 2.2-01 (row 8) and 2.2-02 (row 9) match, for gezinslid "kind" in '
-        "case zaak"
-    )
-    from engine.scenarios import conflict_in_dutch
-
-    assert conflict_in_dutch(raised.value.message) == (
-        'tabel "Nareistermijn" (werkmap H2_test.xlsx, blad "Nareistermijn"): hitbeleid A staat alleen meer passende '
-        "regels toe als ze dezelfde uitkomst geven, maar de regels 2.2-01 (rij 8) en 2.2-02 (rij 9) passen, voor "
-        'gezinslid "kind" in zaak zaak'
-    )
+        "case zaak; left unknown: kind.termijn, kind.uitkomst, kind.eindoordeel"
+    ]
+    assert [conflict.message("nl") for conflict in decision.conflicts] == [
+        'tabel "Nareistermijn" (H2_test.xlsx, blad "Nareistermijn"): hitbeleid A staat meer passende regels alleen '
+        'toe als ze dezelfde uitvoer geven, maar de regels 2.2-01 (rij 8) en 2.2-02 (rij 9) passen, voor gezinslid '
+        '"kind" in zaak zaak; onbekend gebleven: kind.termijn, kind.uitkomst, kind.eindoordeel'
+    ]
+    assert "termijn" not in decision.to_json()["gezinsleden"][0]["feiten"]  # neither rule's value: unknown
 
 
 def test_an_aanvraag_table_that_sets_a_member_fact(tmp_path: Path) -> None:

@@ -188,7 +188,7 @@ def test_a_missing_tables_directory_is_reported_not_a_traceback(tmp_path: Path) 
     assert result.exit_code == 1
     assert (
         result.output
-        == f"Error: 1 problem in the decision tables:\n{tmp_path / 'geen'} is not a directory of workbooks\n"
+        == f"Error: 1 problem in the decision tables:\n{tmp_path / 'geen'} is geen map met werkmappen\n"
     )
 
 

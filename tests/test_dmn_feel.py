@@ -74,7 +74,7 @@ def test_input_entries_as_feel(cell: str, fact: str, feel: str) -> None:
         ("min(datum_indiening, geboortedatum)", DATUM, "min(datum_indiening, geboortedatum)"),
         ("P1Y14D", DUUR, 'duration("P1Y") + duration("P14D")'),
         ("atw_einde(datum_indiening)", DATUM, "atw_einde(datum_indiening)"),
-        ('"tekst met \\ streep"', TEKST, '"tekst met \\\\ streep"'),
+        ('"tekst met \\\\ streep"', TEKST, '"tekst met \\\\ streep"'),
     ],
 )  # fmt: skip
 def test_expressions_as_feel(cell: str, expected: FactType | None, feel: str) -> None:

@@ -41,9 +41,9 @@ def test_a_member_without_a_final_outcome_is_an_error_at_its_lid_cell(tmp_path: 
     with pytest.raises(WorkbookProblems) as caught:
         load_directory(tmp_path)
     assert [str(p) for p in caught.value.problems] == [
-        'H2_test.xlsx, sheet "Tests", cell B4: scenario S-01, member "kind": state the final outcome in a Verwacht '
-        "column uitkomst (a value, or null when unknown is the right answer); a chapter's scenario also says what "
-        "the whole rule base decides"
+        'H2_test.xlsx, sheet "Tests", cell B4: scenario S-01, lid "kind": geef het eindoordeel in een kolom Verwacht '
+        "uitkomst (een waarde, of null als onbekend het goede antwoord is); het scenario van een hoofdstuk zegt ook "
+        "wat de hele regelbasis beslist"
     ]
 
 
@@ -74,6 +74,6 @@ def test_only_a_family_members_fact_can_be_the_final_outcome(tmp_path: Path) -> 
     with pytest.raises(WorkbookProblems) as caught:
         load_directory(tmp_path)
     assert next(str(p) for p in caught.value.problems) == (
-        'H2_test.xlsx, sheet "Begrippen", cell F6: nareistermijn_einde is a fact of the aanvraag; Soort eindoordeel '
-        "is the final outcome per family member (gezinslid)"
+        'H2_test.xlsx, sheet "Begrippen", cell F6: nareistermijn_einde is een begrip van de aanvraag; Soort '
+        "eindoordeel is het eindoordeel per gezinslid"
     )

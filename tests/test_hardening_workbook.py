@@ -233,7 +233,7 @@ def test_a_limit_can_be_raised_with_an_option(tables_dir: Path) -> None:
     assert "at most 10,000 are read" in check(tables_dir).output
     result = check(tables_dir, "--limit", "rows=20000")
     assert "at most 10,000 are read" not in result.output
-    assert 'sheet "Uitkomst", cell D10050: missing output for uitkomst' in result.output  # read, then checked
+    assert 'sheet "Uitkomst", cell D10050: uitvoer voor uitkomst ontbreekt' in result.output  # read, then checked
 
 
 def test_a_fifo_named_xlsx_is_refused_without_opening_it(tables_dir: Path) -> None:

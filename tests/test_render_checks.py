@@ -144,6 +144,7 @@ def test_nareis_check_reports_a_scenario_whose_letter_cites_the_wi(rule_base: An
 
     result = run_scenario(scenario, engine, cite_the_wi)
     assert [failure.text.nl for failure in result.failure_details] == [
-        "scenario S1.3-02: beschikking: the letter cites the WI instead of the law: "
+        "scenario S1.3-02: de brieven van dit scenario kloppen niet: beschikking: the letter cites the WI instead of "
+        "the law: "
         '"Zo staat het in paragraaf 3.2 van WI 2026/11."'
     ]

@@ -88,7 +88,7 @@ def test_a_bad_toon_bij_cell_and_an_unknown_fact_are_located(tmp_path: Path) -> 
     with pytest.raises(WorkbookProblems) as caught:
         load_directory(tmp_path)
     assert [str(p) for p in caught.value.problems] == [
-        'H2_test.xlsx, sheet "Nareistermijn", cell G7: unknown fact "eindoordel"; did you mean eindoordeel?'
+        'H2_test.xlsx, sheet "Nareistermijn", cell G7: onbekend begrip "eindoordel"; bedoelt u eindoordeel?'
     ]
 
 
