@@ -20,6 +20,7 @@ from engine.expressions import (
     Literal,
     Negation,
     UnaryTest,
+    needs_python_evaluation,
 )
 from engine.model import Calculated, DecisionTable, Rule, RuleBase
 from engine.types import FactType, Kind
@@ -266,7 +267,7 @@ class _StratumBuilder:
 
     def _entry(self, fact: str, test: UnaryTest) -> Json:
         subject = self.types[fact]
-        if subject.is_list or not _expressible(test, subject):
+        if subject.is_list or not _expressible(test, subject) or needs_python_evaluation(test, subject, self.types):
             prop = f"_t{self.key}_{len(self.lifted)}"
             self.lifted.append(LiftedTest(prop, fact, test))
             return {prop: "ja"}
