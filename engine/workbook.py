@@ -8,7 +8,6 @@ sheet's real extent (its cells) is read, never the dimension it declares.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import posixpath
 import re
@@ -196,29 +195,15 @@ def read_workbook(path: Path) -> Workbook:
             f"the file is {size:,} bytes; at most {_limits.file_bytes:,} are read (raise it with --limit file_bytes=N)",
             where,
         )
-    try:
-        key = (path.name, hashlib.sha256(path.read_bytes()).hexdigest(), _limits)
-    except OSError as error:
-        raise WorkbookError(f"cannot read the file: {error.strerror}", where) from error
-    if key in _RECENT:
-        return _RECENT[key]
     has_formulas, parts = _check_archive(path)
     try:
         sheets = _read_parts(path.name, parts)
         workbook = Workbook(path.name, tuple(_sheet(path.name, *sheet) for sheet in sheets))
     except _NotPlain:
         workbook = read_workbook_with_openpyxl(path, has_formulas)
-    _RECENT[key] = workbook
-    while len(_RECENT) > _RECENT_SIZE:
-        del _RECENT[next(iter(_RECENT))]
     return workbook
 
 
-# The grids of the last workbooks read, by name, content and limits: `nareis check` reads table keys the loader
-# does not keep (Volledig) from the same grids without reading the files again. Bounded, so reloading edited tables
-# in one process does not grow memory.
-_RECENT: dict[tuple[str, str, WorkbookLimits], Workbook] = {}
-_RECENT_SIZE = 32
 
 
 def read_workbook_with_openpyxl(path: Path, has_formulas: bool = True) -> Workbook:
