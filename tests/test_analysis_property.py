@@ -29,14 +29,20 @@ K_VALUES: list[str | None] = ["a", "b", "c", None]
 N_VALUES = [None, *(Decimal(v) for v in ("0", "1", "1.5", "2", "2.5", "3", "4", "-7", "2.0001", "0.9999"))]
 
 
-def _rule(index: int, k: str, n: str, output: str) -> Rule:
+def table_rule(index: int, entries: dict[str, str], output: str, glossary: dict[str, Fact]) -> Rule:
+    """Rule `index` (sheet row index + 8) of a small table: one input entry per fact, output `o` set to `output`."""
+    types = {name: fact.type for name, fact in glossary.items()}
     inputs = []
-    for fact, text, column in (("k", k, "B"), ("n", n, "C")):
-        typed = check_input_entry(parse_input_entry(text), TYPES[fact], TYPES, subject_name=fact)
+    for column, (fact, text) in zip("BCDEFG", entries.items(), strict=False):
+        typed = check_input_entry(parse_input_entry(text), types[fact], types, subject_name=fact)
         location = Location("T.xlsx", "T", f"{column}{index + 8}")
         inputs.append(InputEntry(fact, text, typed.node, typed.facts - {fact}, location))  # type: ignore[arg-type]
-    expression = check_expression(parse_input_entry(output).operand, TYPES, OUTPUT).node  # type: ignore[union-attr]
-    outputs = (OutputEntry("o", output, expression, frozenset(), Location("T.xlsx", "T", f"D{index + 8}")),)  # type: ignore[arg-type]
+    expression = check_expression(parse_input_entry(output).operand, types, OUTPUT).node  # type: ignore[union-attr]
+    outputs = (
+        OutputEntry(
+            "o", output, expression, frozenset(), Location("T.xlsx", "T", f"{'BCDEFG'[len(entries)]}{index + 8}")
+        ),
+    )  # type: ignore[arg-type]
     return Rule(
         f"R-{index}",
         index + 8,
@@ -50,13 +56,19 @@ def _rule(index: int, k: str, n: str, output: str) -> Rule:
     )
 
 
-def _table(rows: list[tuple[str, str, str]]) -> tuple[DecisionTable, RuleBase]:
-    rules = tuple(_rule(i, *row) for i, row in enumerate(rows))
-    table = DecisionTable(
-        "T", "gezinslid", HitPolicy.UNIQUE, "§2.2", "", ("k", "n"), ("o",), rules, "T.xlsx", "T", Location()
+def small_table(
+    inputs: tuple[str, ...], rows: list[tuple[str, ...]], policy: HitPolicy, glossary: dict[str, Fact]
+) -> tuple[DecisionTable, RuleBase]:
+    """A table named T testing `inputs` (each row: one entry per input, then the output), in a rule base of its own."""
+    rules = tuple(
+        table_rule(i, dict(zip(inputs, row[:-1], strict=True)), row[-1], glossary) for i, row in enumerate(rows)
     )
-    rule_base = RuleBase(GLOSSARY, (table,), (), {}, (), (), "", ("T.xlsx",))
-    return table, rule_base
+    table = DecisionTable("T", "gezinslid", policy, "§2.2", "", inputs, ("o",), rules, "T.xlsx", "T", Location())
+    return table, RuleBase(glossary, (table,), (), {}, (), (), "", ("T.xlsx",))
+
+
+def _table(rows: list[tuple[str, str, str]]) -> tuple[DecisionTable, RuleBase]:
+    return small_table(("k", "n"), list(rows), HitPolicy.UNIQUE, GLOSSARY)
 
 
 ROWS = st.lists(

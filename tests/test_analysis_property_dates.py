@@ -8,12 +8,12 @@ import datetime as dt
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_analysis_property import small_table
 
 from engine.analysis import FactDomains, analyse_table, needs_of, row_matches
 from engine.errors import Location
-from engine.expressions import parse_input_entry, parse_literal_value
-from engine.model import DecisionTable, Fact, HitPolicy, InputEntry, OutputEntry, Rule, RuleBase
-from engine.typecheck import check_expression, check_input_entry
+from engine.expressions import parse_literal_value
+from engine.model import DecisionTable, Fact, HitPolicy, RuleBase
 from engine.types import DATUM, JA_NEE, FactType, Kind, Value
 
 OUTPUT = FactType(Kind.KEUZE, ("x", "y"))
@@ -52,31 +52,8 @@ BOUNDARIES = [
 ]
 
 
-def _rule(index: int, d: str, b: str, output: str) -> Rule:
-    inputs = []
-    for fact, text, column in (("d", d, "B"), ("b", b, "C")):
-        typed = check_input_entry(parse_input_entry(text), TYPES[fact], TYPES, subject_name=fact)
-        location = Location("T.xlsx", "T", f"{column}{index + 8}")
-        inputs.append(InputEntry(fact, text, typed.node, typed.facts - {fact}, location))  # type: ignore[arg-type]
-    expression = check_expression(parse_input_entry(output).operand, TYPES, OUTPUT).node  # type: ignore[union-attr]
-    outputs = (OutputEntry("o", output, expression, frozenset(), Location("T.xlsx", "T", f"D{index + 8}")),)  # type: ignore[arg-type]
-    return Rule(
-        f"R-{index}",
-        index + 8,
-        tuple(inputs),
-        outputs,
-        "§2.2",
-        "",
-        Location(),
-        "",
-        Location("T.xlsx", "T", f"A{index}"),
-    )
-
-
 def _table(rows: list[tuple[str, str, str]], policy: HitPolicy) -> tuple[DecisionTable, RuleBase]:
-    rules = tuple(_rule(i, *row) for i, row in enumerate(rows))
-    table = DecisionTable("T", "gezinslid", policy, "§2.2", "", ("d", "b"), ("o",), rules, "T.xlsx", "T", Location())
-    return table, RuleBase(GLOSSARY, (table,), (), {}, (), (), "", ("T.xlsx",))
+    return small_table(("d", "b"), list(rows), policy, GLOSSARY)
 
 
 ROWS = st.lists(
