@@ -50,12 +50,6 @@ PYTHON_ENTRIES = {
     "k": ["not(rood), null", "ks", "!= ks", "null"],
 }
 
-COMPILER_ASKS = hasattr(engine.compiler, "needs_python_evaluation")
-needs_compiler = pytest.mark.skipif(
-    not COMPILER_ASKS,
-    reason="engine/compiler.py does not yet ask expressions.needs_python_evaluation (one-line change at merge)",
-)
-
 
 def _rule_base(directory: Path, entries: dict[str, list[str]]) -> RuleBase:
     glossary = list(GLOSSARY)
@@ -123,7 +117,6 @@ def test_the_network_fires_what_the_evaluator_says(rule_base: RuleBase, facts: d
     assert fired == expected
 
 
-@needs_compiler
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(facts=facts)
 def test_the_network_fires_what_the_evaluator_says_for_null_lists_and_text_order(
