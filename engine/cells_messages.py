@@ -59,6 +59,8 @@ _MESSAGES: list[tuple[str, _Template]] = [
      r'"\g<name>" kan geen begripnaam zijn: een naam met hoofdletters of spaties wordt gelezen als kleine letters '
      r"met _ (Applicant Age is applicant_age), en dan zijn alleen letters a-z, cijfers en _ toegestaan, beginnend "
      r"met een letter"),
+    (r"'(?P<token>.*)' is the word (?P<word>\w+) of the cell language written with capitals; write it as \w+",
+     r"'\g<token>' is het woord \g<word> van de celtaal, met hoofdletters geschreven; schrijf \g<word>"),
     # ---- values (Tests sheets) ----
     (r'expected ja or nee, got "(?P<got>.*)"', r'verwacht ja of nee, maar staat er "\g<got>"'),
     (r'expected a number like 2300.10, got "(?P<got>.*)"',

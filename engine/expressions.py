@@ -419,9 +419,18 @@ class _ToNodes(Transformer[Token, object]):
 
 def _dmn_name(token: Token) -> str:
     try:
-        return fact_name(str(token))
+        name = fact_name(str(token))
     except CellError as error:
         raise CellError(error.message, column=_col(token)) from None
+    if name in KEYWORDS or name in _LITERAL_WORDS:  # `NULL`, `TRUE`, `JA`: a word of the language, not a fact
+        raise CellError(
+            f"'{token}' is the word {name} of the cell language written with capitals; write it as {name}",
+            column=_col(token),
+        )
+    return name
+
+
+_LITERAL_WORDS = frozenset({"ja", "nee", "true", "false"})
 
 
 def _check_not_keyword(token: Token) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from engine import expressions
+from engine.cells_messages import dutch
 from engine.errors import CellError
 from engine.expressions import (
     BoolOp,
@@ -242,6 +243,18 @@ def test_a_dmn_name_that_cannot_be_a_fact_name() -> None:
         fact_name("Leeftijd (jaren)")
     with pytest.raises(CellError, match=r"^\"2nd Applicant\" cannot be a fact name"):
         fact_name("2nd Applicant")
+
+
+@pytest.mark.parametrize(("written", "word"), [("NULL", "null"), ("True", "true"), ("JA", "ja"), ("Nee", "nee")])
+def test_a_word_of_the_language_in_capitals_is_not_a_name(written: str, word: str) -> None:
+    """Read as a DMN name it would print as the word itself and come back as a different node (found by the
+    round-trip property test): it is refused, saying how to write it."""
+    message = f"'{written}' is the word {word} of the cell language written with capitals; write it as {word}"
+    with pytest.raises(CellError, match=f"^{re.escape(message)}$") as raised:
+        parse_input_entry(written)
+    assert raised.value.column == 1
+    dutch_message = f"'{written}' is het woord {word} van de celtaal, met hoofdletters geschreven; schrijf {word}"
+    assert dutch(message) == dutch_message
 
 
 # ---- durations, dates ---------------------------------------------------------------------------------
